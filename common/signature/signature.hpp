@@ -1,0 +1,88 @@
+#pragma once
+// OpenPGP signatures through GPGME, in a private temporary GnuPG home that holds
+// only the given keyring (DESIGN.md, Trust 1). The user's own keyring is never
+// consulted. Trust is decided by each signature's own status and its signer's
+// fingerprint being in the given keyring, never by GPGME's validity summary.
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acikit::signature {
+
+struct SignatureReport {
+  std::string fingerprint;  // as reported by GPGME (signing subkey or primary)
+  std::string status;       // "good", "bad signature", "no public key", "expired key", "revoked key", ...
+  bool good = false;        // valid and made by a key of the given keyring
+  std::time_t created = 0;
+};
+
+// Verified plaintext plus who signed it. Only verify_*() can make one (and
+// testing::make_signed_text, for unit tests of the parsers above this module).
+class SignedText {
+public:
+  const std::string& plaintext() const { return m_plaintext; }
+  const std::vector<SignatureReport>& signatures() const { return m_signatures; }
+  // The first good signature.
+  const SignatureReport& signer() const;
+
+private:
+  SignedText() = default;
+  friend class Verifier;
+  friend SignedText make_signed_text_for_testing(std::string plaintext, std::string fingerprint);
+  std::string m_plaintext;
+  std::vector<SignatureReport> m_signatures;
+};
+
+// A keyring: an OpenPGP key file (binary, as /usr/share/keyrings/*.gpg, or
+// ASCII-armoured), or an inline armoured block (apt's Signed-By with a key).
+class Keyring {
+public:
+  static Keyring from_file(const std::filesystem::path& path);
+  static Keyring from_armored(std::string block, std::string origin);
+  // Several files merged (apt's trusted.gpg.d).
+  static Keyring from_files(const std::vector<std::filesystem::path>& paths);
+
+  const std::string& origin() const { return m_origin; }  // for messages
+  // Binary OpenPGP packets of all keys (armour removed).
+  const std::string& packets() const { return m_packets; }
+
+private:
+  std::string m_origin;
+  std::string m_packets;
+};
+
+class Verifier {
+public:
+  explicit Verifier(const Keyring& keyring);
+  ~Verifier();  // removes the private home; no agent is left running
+  Verifier(const Verifier&) = delete;
+  Verifier& operator=(const Verifier&) = delete;
+
+  // Fingerprints (primary and subkeys) of every key in the keyring.
+  const std::vector<std::string>& fingerprints() const;
+
+  // A clearsigned document (InRelease). Throws bad_input naming `file` unless at
+  // least one signature is good; "Bad data" (e.g. two concatenated blocks) is fatal.
+  SignedText verify_clearsigned(std::string_view data, const std::string& file);
+  // A detached signature (Release + Release.gpg, NAME.aci + NAME.aci.asc) over a
+  // file, streamed from disk.
+  SignedText verify_detached_file(const std::filesystem::path& data,
+                                  std::string_view signature, const std::string& file);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+// An ASCII-armoured detached signature of `data` made with the secret key `key`
+// (fingerprint, key id or user id) from the GnuPG home `gnupg_home` ("" = default).
+std::string sign_detached_armored(const std::filesystem::path& data,
+                                  const std::filesystem::path& gnupg_home,
+                                  const std::string& key);
+
+SignedText make_signed_text_for_testing(std::string plaintext, std::string fingerprint);
+
+} // namespace acikit::signature

@@ -5,7 +5,6 @@
 #include "util/strings.hpp"
 #include "util/temp_dir.hpp"
 #include "hash/hash.hpp"
-#include "entries/entry.hpp"
 
 #include <filesystem>
 
@@ -47,17 +46,6 @@ TEST_CASE("sha256-and-sha512-known-answers")
   CHECK(hash::sha512_hex("") ==
         "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
         "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e");
-}
-
-TEST_CASE("normalise-path-forms")
-{
-  using entries::normalise_path;
-  CHECK(normalise_path("./usr/bin/x", "t") == "usr/bin/x");
-  CHECK(normalise_path("usr//lib/", "t") == "usr/lib");
-  CHECK(normalise_path("./", "t") == "");
-  CHECK(normalise_path("/etc/passwd", "t", entries::Absolute::strip) == "etc/passwd");
-  CHECK_THROWS_WITH(normalise_path("/etc/passwd", "a.deb"), "a.deb: absolute member name '/etc/passwd'");
-  CHECK_THROWS_WITH(normalise_path("./usr/../../x", "a.deb"), "a.deb: member name with '..': './usr/../../x'");
 }
 
 TEST_CASE("split-and-trim")

@@ -67,8 +67,13 @@ public:
   // A clearsigned document (InRelease). Throws bad_input naming `file` unless at
   // least one signature is good; "Bad data" (e.g. two concatenated blocks) is fatal.
   SignedText verify_clearsigned(std::string_view data, const std::string& file);
-  // A detached signature (Release + Release.gpg, NAME.aci + NAME.aci.asc) over a
-  // file, streamed from disk.
+  // A detached signature (Release + Release.gpg) over bytes in memory; the
+  // plaintext of the result is exactly `data`. `file` names the signed file.
+  SignedText verify_detached(std::string_view data, std::string_view signature,
+                             const std::string& file);
+  // A detached signature (NAME.aci + NAME.aci.asc) over a file, streamed from
+  // disk. The plaintext of the result is empty: only the signer is reported (the
+  // file may be gigabytes; re-reading it would also open a time-of-check gap).
   SignedText verify_detached_file(const std::filesystem::path& data,
                                   std::string_view signature, const std::string& file);
 

@@ -1,4 +1,62 @@
-// placeholder until the tool lands
+// aci-unpack: expand Debian packages into a rootfs directory, safely (DESIGN.md).
 #include "cli/run.hpp"
+#include "ops/unpack.hpp"
+#include "util/error.hpp"
+
+#include <acikit/version.hpp>
+#include <boost/program_options.hpp>
+
 #include <iostream>
-int main() { return acikit::cli::run("aci-unpack", [] { std::cerr << "aci-unpack: not implemented yet\n"; return 3; }); }
+
+namespace po = boost::program_options;
+
+int main(int argc, char** argv)
+{
+  return acikit::cli::run("aci-unpack", [&] {
+    acikit::ops::UnpackOptions options;
+    std::string rootfs;
+    po::options_description visible(
+        "Usage: aci-unpack --rootfs DIR [OPTIONS] [DEB...]\n"
+        "Unpack the data of Debian packages into DIR (created when missing) with chroot\n"
+        "semantics. With no DEB, or '-', package paths are read from stdin, one per line.\n"
+        "Maintainer scripts are not run (the report lists them).\n\nOptions");
+    visible.add_options()
+      ("rootfs", po::value<std::string>(&rootfs), "the root directory to unpack into")
+      ("no-merged-usr", "keep bin, sbin, lib* as real directories (suites before bookworm)")
+      ("allow-overwrite", "let a later package replace a file of an earlier one (reported)")
+      ("quiet,q", "no summary on stderr")
+      ("help,h", "show this help")
+      ("version", "show the version");
+    po::options_description hidden;
+    hidden.add_options()("deb", po::value<std::vector<std::string>>(&options.debs), "");
+    po::options_description all;
+    all.add(visible).add(hidden);
+    po::positional_options_description positional;
+    positional.add("deb", -1);
+    po::variables_map vm;
+    try {
+      po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+      po::notify(vm);
+    } catch (const po::error& e) {
+      acikit::throw_usage(e.what());
+    }
+    if (vm.count("help")) {
+      std::cout << visible << '\n';
+      return 0;
+    }
+    if (vm.count("version")) {
+      std::cout << "aci-unpack " << acikit::k_version << '\n';
+      return 0;
+    }
+    if (rootfs.empty()) {
+      acikit::throw_usage("--rootfs DIR is required");
+    }
+    options.rootfs = rootfs;
+    options.merged_usr = vm.count("no-merged-usr") ? acikit::ops::MergedUsr::no
+                                                   : acikit::ops::MergedUsr::yes;
+    options.overwrite = vm.count("allow-overwrite") ? acikit::util::Overwrite::yes
+                                                    : acikit::util::Overwrite::no;
+    options.quiet = vm.count("quiet") > 0;
+    return acikit::ops::unpack_main(options);
+  });
+}

@@ -5,6 +5,7 @@
 // name only when both match (util::AtomicFile).
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,23 @@ public:
 };
 
 std::unique_ptr<Transport> make_transport(const Options& options = {});
+
+// An in-memory transport for unit tests: `files` maps URLs to contents; fetch()
+// applies the same checks and atomic writes as the real one. `requested` logs
+// every URL asked for, in order.
+class FakeTransport : public Transport {
+public:
+  std::map<std::string, std::string> files;
+  std::vector<std::string> requested;
+
+  std::optional<std::string> get(const std::string& url, std::uint64_t max_size) override;
+  void fetch(const std::vector<Request>& requests) override;
+};
+
+// Checks `size` and `sha256` (lower-case hex) against `expect`; throws bad_input
+// with where = `url` and the messages documented at Transport::fetch.
+void check_expected(const std::string& url, const Expect& expect, std::uint64_t size,
+                    const std::string& sha256);
 
 // Percent-encode a pool path for a URL (keeps '/', encodes ':' '+' '~' as curl/apt do).
 std::string url_path_encode(const std::string& path);

@@ -4,7 +4,9 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
+#include <fcntl.h>
 #include <lzma.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -171,6 +173,17 @@ struct DebFile::Impl : public entries::EntrySource, public entries::Content {
   std::string name;
   std::string member;  // "data.tar.xz"
   std::string where;   // "NAME: data.tar.xz"
+  // Declared first: destroyed after the archives that read from it.
+  struct FdCloser {
+    int fd = -1;
+    ~FdCloser()
+    {
+      if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+  } fd_holder;
+  int& fd = fd_holder.fd;
   ReadArchive outer;
   std::unique_ptr<MemberReader> reader;
   ReadArchive inner;
@@ -327,11 +340,13 @@ DebFile::DebFile(const std::filesystem::path& path)
     throw_environment(m_name, "out of memory");
   }
   archive_read_support_format_ar(outer);
-  if (archive_read_open_filename(outer, path.c_str(), k_buffer_size) != ARCHIVE_OK) {
-    int err = archive_errno(outer);
-    if (err > 0) {
-      throw_errno(path.string(), "cannot open", err);
-    }
+  // Opened here so that a missing file (environment) and a file that is not an ar
+  // archive (bad input) stay apart.
+  m_impl->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (m_impl->fd < 0) {
+    throw_errno(path.string(), "cannot open");
+  }
+  if (archive_read_open_fd(outer, m_impl->fd, k_buffer_size) != ARCHIVE_OK) {
     throw_bad_input(m_name, "not a Debian package: " + archive_message(outer));
   }
 

@@ -275,3 +275,54 @@ def make_canary(base):
     for p in ("file", "sub/deep", "sub", ""):
         os.utime(os.path.join(c, p), (MTIME, MTIME))
     return c
+
+
+def expected_tree(entries, owners=True):
+    """The tree() a faithful unpacker gives for entries (later entries win;
+    hardlinks share their target's description and raise its link count)."""
+    out = {}
+    groups = {}
+    for e in entries:
+        rel = _rel(e.name).rstrip("/")
+        if not rel:
+            continue
+        d = {"mode": "%o" % e.mode, "uid": e.uid, "gid": e.gid, "mtime": e.mtime}
+        if e.kind == "dir":
+            d["type"] = "dir"
+        elif e.kind == "file":
+            d.update(type="file", nlink=1, data=e.data)
+        elif e.kind == "symlink":
+            d.update(type="symlink", target=e.target)
+            del d["mode"]
+        elif e.kind == "fifo":
+            d["type"] = "fifo"
+        elif e.kind in ("chardev", "blockdev"):
+            d.update(type=e.kind, rdev=(e.major, e.minor))
+        elif e.kind == "hardlink":
+            t = _rel(e.target)
+            g = groups.setdefault(t, [t])
+            g.append(rel)
+            groups[rel] = g
+            continue
+        out[rel] = d
+    done = set()
+    for t, g in groups.items():
+        if id(g) in done:
+            continue
+        done.add(id(g))
+        src = dict(out[g[0]])
+        if "nlink" in src:
+            src["nlink"] = len(g)
+        for p in g:
+            out[p] = dict(src)
+    if not owners:
+        for d in out.values():
+            d.pop("uid", None)
+            d.pop("gid", None)
+    return out
+
+
+def without(t, *keys, types=None):
+    """t with the keys dropped (for entries of the given types, or all)."""
+    return {p: {k: v for k, v in d.items() if k not in keys or (types and d.get("type") not in types)}
+            for p, d in t.items()}

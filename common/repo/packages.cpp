@@ -29,6 +29,27 @@ bool is_hex64(std::string_view s)
          });
 }
 
+bool iequals(std::string_view a, std::string_view b)
+{
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') {
+      x = static_cast<char>(x - 'A' + 'a');
+    }
+    if (y >= 'A' && y <= 'Z') {
+      y = static_cast<char>(y - 'A' + 'a');
+    }
+    if (x != y) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool one_word(std::string_view s)
 {
   return !s.empty() && s.find_first_of(" \t\n") == std::string_view::npos;
@@ -69,24 +90,43 @@ bool valid_package_name(std::string_view n)
 
 void PackageIndex::add(std::string_view text, const std::string& file, std::size_t source_index)
 {
+  // Reserve by the typical stanza size (bookworm amd64: 50 MB, 63 440 stanzas)
+  // so that neither the vector nor the hash table grows step by step.
+  const std::size_t expected = text.size() / 700 + 16;
+  m_packages.reserve(m_packages.size() + expected);
+  m_by_name.reserve(m_by_name.size() + expected);
   deb822::for_each_paragraph(text, file, deb822::Comments::no, [&](const deb822::Paragraph& p) {
-    auto require = [&](const char* name) -> const deb822::Field& {
-      const deb822::Field* f = p.find(name);
-      if (f == nullptr) {
-        throw_bad_input(at_line(file, p.line), std::string("field '") + name + "': missing");
+    // One pass over the fields (Packages has 63 440 stanzas of ~17 fields).
+    enum Slot { k_package, k_version, k_architecture, k_filename, k_size, k_sha256, k_multi_arch,
+                k_depends, k_pre_depends, k_recommends, k_provides, k_slots };
+    static constexpr std::string_view names[k_slots] = {"Package", "Version", "Architecture", "Filename",
+                                               "Size", "SHA256", "Multi-Arch", "Depends",
+                                               "Pre-Depends", "Recommends", "Provides"};
+    const deb822::Field* slot[k_slots] = {};
+    for (const auto& f : p.fields) {
+      for (int i = 0; i < k_slots; ++i) {
+        if (iequals(f.name, names[i])) {
+          slot[i] = &f;
+          break;
+        }
       }
-      return *f;
+    }
+    auto require = [&](int i) -> const deb822::Field& {
+      if (slot[i] == nullptr) {
+        throw_bad_input(at_line(file, p.line), "field '" + std::string(names[i]) + "': missing");
+      }
+      return *slot[i];
     };
     auto bad = [&](const deb822::Field& f, const std::string& what) {
       throw_bad_input(at_line(file, f.line), "field '" + f.name + "': " + what);
     };
     Package pkg;
-    const auto& name = require("Package");
-    const auto& version = require("Version");
-    const auto& arch = require("Architecture");
-    const auto& filename = require("Filename");
-    const auto& size = require("Size");
-    const auto& sha256 = require("SHA256");
+    const auto& name = require(k_package);
+    const auto& version = require(k_version);
+    const auto& arch = require(k_architecture);
+    const auto& filename = require(k_filename);
+    const auto& size = require(k_size);
+    const auto& sha256 = require(k_sha256);
     if (!one_word(name.value)) {
       bad(name, "expected a package name");
     }
@@ -112,21 +152,16 @@ void PackageIndex::add(std::string_view text, const std::string& file, std::size
     pkg.filename = filename.value;
     pkg.size = std::stoull(size.value);
     pkg.sha256 = util::to_lower(sha256.value);
-    for (const auto& f : p.fields) {
-      // One pass for the optional fields (deb822 names are case-insensitive).
-      const std::string lname = util::to_lower(f.name);
-      if (lname == "multi-arch") {
-        pkg.multi_arch = f.value;
-      } else if (lname == "depends") {
-        pkg.depends = f.value;
-      } else if (lname == "pre-depends") {
-        pkg.pre_depends = f.value;
-      } else if (lname == "recommends") {
-        pkg.recommends = f.value;
-      } else if (lname == "provides") {
-        pkg.provides = f.value;
+    auto optional = [&](int i, std::string& out) {
+      if (slot[i] != nullptr) {
+        out = slot[i]->value;
       }
-    }
+    };
+    optional(k_multi_arch, pkg.multi_arch);
+    optional(k_depends, pkg.depends);
+    optional(k_pre_depends, pkg.pre_depends);
+    optional(k_recommends, pkg.recommends);
+    optional(k_provides, pkg.provides);
     pkg.source_index = source_index;
     pkg.origin = at_line(file, p.line);
     m_by_name[pkg.name].push_back(m_packages.size());

@@ -26,7 +26,9 @@ class PackageIndex {
 public:
   // Adds every stanza of one decompressed Packages file. Required fields: Package,
   // Version, Architecture, Filename, Size, SHA256; a stanza missing one is an error
-  // naming FILE:LINE and the field.
+  // naming FILE:LINE and the field ("Packages:12: field 'SHA256': missing"). Also
+  // refused: a Version dpkg refuses, a Filename that is absolute or has "..", a
+  // Size that is not a number, a SHA256 that is not 64 hex digits (stored lower case).
   void add(std::string_view text, const std::string& file, std::size_t source_index);
 
   const std::vector<Package>& packages() const { return m_packages; }
@@ -41,12 +43,20 @@ private:
 struct Request {
   std::string name;
   std::string version;  // "" = highest
-  static Request parse(const std::string& arg);  // "name" or "name=version"; usage error otherwise
+  // "name" or "name=version" (Policy §5.6.1 name, §5.6.12 version); usage error
+  // (exit 2) otherwise: "package request 'ARG': ...".
+  static Request parse(const std::string& arg);
 };
 
 // The package for a request: architecture `arch` or "all"; with a version, exactly
-// that version; otherwise the highest by Debian version comparison across all
-// sources. bad_input naming the request when nothing matches.
+// that version (string equality); otherwise the highest by Debian version
+// comparison across all sources. Among equal versions the lowest source_index
+// wins (then an `arch` package over an "all" one). Errors, bad_input with
+// where = the request text ("name" or "name=version"):
+//   "no package 'NAME' for architecture ARCH"
+//   "no package 'NAME' version V for architecture ARCH"
+//   "package 'NAME' V (ARCH) differs between ORIGIN (SHA256 X) and ORIGIN (SHA256 Y)"
+//     when the same name/version/architecture has two different files.
 const Package& select(const PackageIndex& index, const Request& request, const std::string& arch);
 
 } // namespace acikit::repo

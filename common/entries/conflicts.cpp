@@ -28,7 +28,8 @@ void ConflictChecker::check(const Entry& entry)
     }
     m_overwritten.push_back(Overwritten{entry.path, seen.origin, entry.origin});
   }
-  if (!(entry.type == Type::directory && seen.type == Type::symlink)) {
+  // A directory keeps its first owner; a directory over a symlink keeps the symlink.
+  if (entry.type != Type::directory || (seen.type != Type::symlink && seen.type != Type::directory)) {
     seen = Seen{entry.type, entry.origin};
   }
 }

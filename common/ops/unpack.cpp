@@ -3,10 +3,12 @@
 #include "cli/run.hpp"
 #include "deb/deb_file.hpp"
 #include "entries/copy.hpp"
+#include "entries/memory.hpp"
 #include "entries/merged_usr.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace acikit::ops {
@@ -54,7 +56,123 @@ std::string join(const std::vector<std::string>& v, const std::string& sep)
   return out;
 }
 
+// Records the package paths (before merged-/usr mapping, as dpkg lists them).
+class PathRecorder : public entries::EntrySource {
+public:
+  PathRecorder(entries::EntrySource& inner, std::vector<std::string>& paths)
+    : m_inner(inner), m_paths(paths)
+  {
+  }
+  bool next(entries::Entry& entry) override
+  {
+    if (!m_inner.next(entry)) {
+      return false;
+    }
+    m_paths.push_back(entry.path);
+    return true;
+  }
+  entries::Content& content() override { return m_inner.content(); }
+
+private:
+  entries::EntrySource& m_inner;
+  std::vector<std::string>& m_paths;
+};
+
+std::string strip_trailing_newlines(std::string s)
+{
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+// Returns the number of files added (after 4 directories).
+std::uint64_t add_database(entries::MemorySource& out, const std::vector<DpkgPackage>& packages,
+                  std::int64_t mtime)
+{
+  auto dir = [&](const std::string& path) {
+    entries::Entry e;
+    e.path = path;
+    e.type = entries::Type::directory;
+    e.mode = 0755;
+    e.mtime = mtime;
+    e.origin = "dpkg database";
+    out.add(e);
+  };
+  std::uint64_t files = 0;
+  auto file = [&](const std::string& path, std::string data, std::uint32_t mode) {
+    ++files;
+    entries::Entry e;
+    e.path = path;
+    e.type = entries::Type::file;
+    e.mode = mode;
+    e.mtime = mtime;
+    e.origin = "dpkg database";
+    out.add(e, std::move(data));
+  };
+  dir("var");
+  dir("var/lib");
+  dir("var/lib/dpkg");
+  dir("var/lib/dpkg/info");
+  std::vector<const DpkgPackage*> sorted;
+  for (const auto& p : packages) {
+    sorted.push_back(&p);
+  }
+  file("var/lib/dpkg/status", dpkg_status(sorted), 0644);
+  for (const auto& p : packages) {
+    std::string base = "var/lib/dpkg/info/" + p.info_name + ".";
+    file(base + "list", dpkg_list(p), 0644);
+    for (const auto& [name, data] : p.control_files) {
+      if (name == "control" || name.find('/') != std::string::npos) {
+        continue;
+      }
+      bool script = name == "preinst" || name == "postinst" || name == "prerm" ||
+                    name == "postrm" || name == "config";
+      file(base + name, data, script ? 0755 : 0644);
+    }
+  }
+  return files;
+}
+
 } // namespace
+
+std::string dpkg_status(std::vector<const DpkgPackage*> packages)
+{
+  std::sort(packages.begin(), packages.end(),
+            [](const DpkgPackage* a, const DpkgPackage* b) { return a->info_name < b->info_name; });
+  std::string out;
+  for (const auto* p : packages) {
+    // dpkg writes Status right after Package (dpkg's status file, deb-control(5) fields).
+    std::string control = strip_trailing_newlines(p->control);
+    std::string paragraph;
+    bool inserted = false;
+    for (auto line : util::split(control, '\n')) {
+      if (line.empty()) {
+        break;  // only the first paragraph
+      }
+      if (util::to_lower(line.substr(0, std::min<std::size_t>(line.size(), 7))) == "status:") {
+        continue;
+      }
+      paragraph.append(line);
+      paragraph.push_back('\n');
+      if (!inserted && util::to_lower(line.substr(0, std::min<std::size_t>(line.size(), 8))) == "package:") {
+        paragraph += "Status: install ok unpacked\n";
+        inserted = true;
+      }
+    }
+    out += paragraph + "\n";
+  }
+  return out;
+}
+
+std::string dpkg_list(const DpkgPackage& package)
+{
+  std::string out = "/.\n";
+  for (const auto& p : package.paths) {
+    out += "/" + p + "\n";
+  }
+  return out;
+}
 
 UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in)
 {
@@ -66,6 +184,7 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in)
   }
   entries::DirSink sink(options.rootfs, sink_options);
   entries::ConflictChecker conflicts(options.overwrite);
+  std::vector<DpkgPackage> database;
   for (const auto& path : paths) {
     deb::DebFile deb(path);
     UnpackedPackage pkg;
@@ -73,18 +192,38 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in)
     pkg.package = deb.package();
     pkg.version = deb.field("Version").value_or("");
     pkg.maintainer_scripts = deb.maintainer_scripts();
+    DpkgPackage& db = database.emplace_back();
+    db.name = pkg.package;
+    db.info_name = pkg.package;
+    if (util::to_lower(deb.field("Multi-Arch").value_or("")) == "same") {
+      db.info_name += ":" + deb.field("Architecture").value_or("");
+    }
+    db.control = deb.control();
+    db.control_files = deb.control_files();
+    PathRecorder recorder(deb.data(), db.paths);
     if (options.merged_usr == MergedUsr::yes) {
-      entries::MergedUsrFilter usr(deb.data(), options.merged_usr_dirs);
+      entries::MergedUsrFilter usr(recorder, options.merged_usr_dirs);
       entries::ConflictFilter checked(usr, conflicts);
       entries::copy_entries(checked, sink);
     } else {
-      entries::ConflictFilter checked(deb.data(), conflicts);
+      entries::ConflictFilter checked(recorder, conflicts);
       entries::copy_entries(checked, sink);
     }
     report.packages.push_back(std::move(pkg));
   }
+  std::uint64_t db_files = 0;
+  if (options.dpkg_database) {
+    // Through the same sink: the same in-root safety (var could be a symlink).
+    entries::MemorySource db;
+    db_files = add_database(db, database, options.database_mtime);
+    entries::copy_entries(db, sink);
+  }
   sink.finish();
   report.stats = sink.stats();
+  if (options.dpkg_database) {
+    report.stats.files -= db_files;
+    report.stats.directories -= 4;
+  }
   report.overwritten = conflicts.overwritten();
   return report;
 }
@@ -105,6 +244,9 @@ std::vector<std::string> report_lines(const UnpackOptions& options, const Unpack
     if (!p.maintainer_scripts.empty()) {
       scripts.push_back(p.package + " (" + join(p.maintainer_scripts, ", ") + ")");
     }
+  }
+  if (options.dpkg_database) {
+    lines.push_back("dpkg database: var/lib/dpkg/status lists the packages as 'install ok unpacked'");
   }
   lines.push_back("maintainer scripts not run: " + (scripts.empty() ? "none" : join(scripts, ", ")));
   for (const auto& o : report.overwritten) {

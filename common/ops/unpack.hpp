@@ -6,7 +6,9 @@
 #include "util/atomic_file.hpp"
 
 #include <filesystem>
+#include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,12 @@ struct UnpackOptions {
   // Directories made symlinks into usr/ with MergedUsr::yes.
   std::vector<std::string> merged_usr_dirs = {"bin", "sbin", "lib", "lib64"};
   util::Overwrite overwrite = util::Overwrite::no;
+  // Write var/lib/dpkg/status ("Status: install ok unpacked") and info/PKG.list,
+  // .md5sums and the other control files, so dpkg -l and image scanners see the
+  // packages.
+  bool dpkg_database = true;
+  // mtime of the dpkg database entries (reproducible: SOURCE_DATE_EPOCH or 0).
+  std::int64_t database_mtime = 0;
   bool quiet = false;
 };
 
@@ -31,6 +39,20 @@ struct UnpackedPackage {
   std::string version;
   std::vector<std::string> maintainer_scripts;  // present, not run
 };
+
+// The dpkg database (dpkg(1), /var/lib/dpkg) for unpacked packages.
+struct DpkgPackage {
+  std::string name;          // Package
+  std::string info_name;     // "PKG" or "PKG:ARCH" for Multi-Arch: same
+  std::string control;       // the control paragraph
+  std::map<std::string, std::string> control_files;  // md5sums, postinst, ...
+  std::vector<std::string> paths;                    // package paths, archive order
+};
+// The status file: each paragraph with "Status: install ok unpacked" after Package,
+// sorted by info name.
+std::string dpkg_status(std::vector<const DpkgPackage*> packages);
+// info/PKG.list: "/." then "/PATH" for every entry.
+std::string dpkg_list(const DpkgPackage& package);
 
 struct UnpackReport {
   std::vector<UnpackedPackage> packages;

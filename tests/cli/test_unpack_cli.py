@@ -40,6 +40,7 @@ p = acitest.run([UNPACK, "--rootfs", rootfs], input="%s\n\n  %s  \n" % (A, B))
 eq(p.returncode, 0, "stdin-paths: exit status (stderr %r)" % p.stderr)
 eq(p.stderr, "aci-unpack: unpacked 2 packages into %s: 2 files, 2 directories, 0 symlinks, 0 hardlinks, "
    "0 device nodes, 0 FIFOs\n"
+   "aci-unpack: dpkg database: var/lib/dpkg/status lists the packages as 'install ok unpacked'\n"
    "aci-unpack: maintainer scripts not run: pkg-a (preinst, postinst), pkg-b (postrm, config)\n" % rootfs,
    "stdin-paths: report")
 eq(sorted(os.listdir(os.path.join(rootfs, "etc"))), ["a", "b"], "stdin-paths: files")

@@ -24,7 +24,7 @@ EXPECTED = {
 
 
 def unpack(debs, rootfs, *extra):
-    return acitest.run([UNPACK, "--quiet", "--no-merged-usr", "--rootfs", rootfs, *extra] + debs)
+    return acitest.run([UNPACK, "--quiet", "--no-merged-usr", "--no-dpkg-database", "--rootfs", rootfs, *extra] + debs)
 
 
 def expect_ok(name, deb):

@@ -41,10 +41,11 @@ eq(t.get("usr/bin/sh", {}).get("data"), b"sh\n", "usrmerge-layout: bin/sh in usr
 eq(t.get("usr/lib/x86_64-linux-gnu/libc.so.6", {}).get("data"), b"libc\n", "usrmerge-layout: lib in usr/lib")
 eq(t.get("usr/lib64/ld-linux-x86-64.so.2", {}).get("target"),
    "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "usrmerge-layout: lib64 symlink")
-eq(sorted(k for k in t if "/" not in k), ["bin", "lib", "lib64", "sbin", "usr"], "usrmerge-layout: top level")
+eq(sorted(k for k in t if "/" not in k), ["bin", "lib", "lib64", "sbin", "usr", "var"], "usrmerge-layout: top level")
 eq(t["usr/bin"]["mode"], "755", "usrmerge-layout: usr/bin mode")
 eq(p.stderr, "aci-unpack: unpacked 1 package into %s: 3 files, 6 directories, 1 symlinks, 0 hardlinks, "
-   "0 device nodes, 0 FIFOs\naci-unpack: maintainer scripts not run: none\n" % rootfs,
+   "0 device nodes, 0 FIFOs\naci-unpack: dpkg database: var/lib/dpkg/status lists the packages as "
+   "'install ok unpacked'\naci-unpack: maintainer scripts not run: none\n" % rootfs,
    "usrmerge-layout: report")
 
 # usrmerge-dir-after-symlink: a package with a real lib/ directory, unpacked into a

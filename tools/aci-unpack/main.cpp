@@ -6,6 +6,7 @@
 #include <acikit/version.hpp>
 #include <boost/program_options.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
 namespace po = boost::program_options;
@@ -24,6 +25,7 @@ int main(int argc, char** argv)
       ("rootfs", po::value<std::string>(&rootfs), "the root directory to unpack into")
       ("no-merged-usr", "keep bin, sbin, lib* as real directories (suites before bookworm)")
       ("allow-overwrite", "let a later package replace a file of an earlier one (reported)")
+      ("no-dpkg-database", "do not write var/lib/dpkg (status, info/PKG.list, .md5sums)")
       ("quiet,q", "no summary on stderr")
       ("help,h", "show this help")
       ("version", "show the version");
@@ -57,6 +59,14 @@ int main(int argc, char** argv)
     options.overwrite = vm.count("allow-overwrite") ? acikit::util::Overwrite::yes
                                                     : acikit::util::Overwrite::no;
     options.quiet = vm.count("quiet") > 0;
+    options.dpkg_database = vm.count("no-dpkg-database") == 0;
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+      try {
+        options.database_mtime = std::stoll(epoch);
+      } catch (const std::exception&) {
+        acikit::throw_usage("SOURCE_DATE_EPOCH: not a number: '" + std::string(epoch) + "'");
+      }
+    }
     return acikit::ops::unpack_main(options);
   });
 }

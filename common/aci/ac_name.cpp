@@ -9,22 +9,20 @@ Result<AcName> AcName::parse(std::string_view s)
   if (s.empty()) {
     return fail("AC Name cannot be empty");
   }
-  // ^[a-z0-9]+([-][a-z0-9]+)*$: alphanumeric runs joined by single '-'.
-  bool previous_separator = true;  // at the start, as if after a separator
+  // ^[a-z0-9]+([-][a-z0-9]+)*$ read as the reference code reads it
+  // (schema/types/acname.go: character set and alphanumeric edges), consistent
+  // with AcIdentifier (see ac_identifier.cpp), so "a--b" is accepted.
+  const std::string q = "AC Name '" + std::string(s) + "'";
   for (char c : s) {
-    if (is_lower_alnum(c)) {
-      previous_separator = false;
-    } else if (c == '-') {
-      if (previous_separator) {
-        return fail("AC Name '" + std::string(s) + "' must start with a lower-case letter or digit and not hold '--'");
-      }
-      previous_separator = true;
-    } else {
-      return fail("AC Name '" + std::string(s) + "' may hold only lower-case letters, digits and '-'");
+    if (!is_lower_alnum(c) && c != '-') {
+      return fail(q + " may hold only lower-case letters, digits and '-'");
     }
   }
-  if (previous_separator) {
-    return fail("AC Name '" + std::string(s) + "' must end with a lower-case letter or digit");
+  if (!is_lower_alnum(s.front())) {
+    return fail(q + " must start with a lower-case letter or digit");
+  }
+  if (!is_lower_alnum(s.back())) {
+    return fail(q + " must end with a lower-case letter or digit");
   }
   return AcName(std::string(s));
 }

@@ -252,7 +252,17 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& transport)
     for (const auto& ix : indexes) {
       reqs.push_back(ix.request);
     }
-    transport.fetch(reqs);
+    try {
+      transport.fetch(reqs);
+    } catch (const Error& e) {
+      // Name the index by its path in the release, not only by its hash.
+      for (const auto& ix : indexes) {
+        if (ix.request.url == e.where() && ix.request.url != ix.canonical_url) {
+          throw Error(e.code(), ix.canonical_url, e.message() + " (fetched as " + ix.request.url + ")");
+        }
+      }
+      throw;
+    }
   }
   repo::PackageIndex index;
   for (const auto& ix : indexes) {

@@ -266,3 +266,20 @@ class Server:
 
 def serve(root, max_seconds=300):
     return Server(root, max_seconds)
+
+
+def listing(d):
+    """Every file and directory under d (relative paths), sorted; [] when d is missing."""
+    out = []
+    for base, dirs, files in os.walk(d):
+        for n in dirs + files:
+            out.append(os.path.relpath(os.path.join(base, n), d))
+    return sorted(out)
+
+
+def sha256_of(path):
+    return _sha256(path)
+
+
+def fetch_cmd(tool, sources, dest, *packages, extra=()):
+    return [tool, "--quiet", "--sources", sources, "--dest", dest] + list(extra) + list(packages)

@@ -150,10 +150,11 @@ AciReport verify_aci_stream(const compress::Input& in, const std::string& name)
   bool have_manifest = false, have_rootfs = false, have_rootfs_children = false;
   std::string manifest_text;
   bool stream_ok = true;
+  bool manifest_complete = true;
 
   for (;;) {
     archive_entry* e = nullptr;
-    int r = archive_read_next_header(a, &e);
+    int r = stream.error ? ARCHIVE_FATAL : archive_read_next_header(a, &e);
     if (r == ARCHIVE_EOF) {
       break;
     }
@@ -203,7 +204,11 @@ AciReport verify_aci_stream(const compress::Input& in, const std::string& name)
           manifest_text.resize(static_cast<std::size_t>(size));
           la_ssize_t got = archive_read_data(a, manifest_text.data(), manifest_text.size());
           if (got != size) {
-            check.error("manifest: truncated");
+            if (!stream.error) {
+              check.error("manifest: truncated");
+            }
+            manifest_text.clear();
+            manifest_complete = false;
           }
         }
       }
@@ -266,7 +271,7 @@ AciReport verify_aci_stream(const compress::Input& in, const std::string& name)
     if (!reported) {
       check.error("missing 'manifest'");
     }
-  } else if (manifest_text.size() <= k_max_manifest_size) {
+  } else if (manifest_complete && stream_ok && manifest_text.size() <= k_max_manifest_size) {
     auto m = ImageManifest::parse_json(manifest_text);
     if (m) {
       report.manifest = std::move(m).value();

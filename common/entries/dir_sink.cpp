@@ -181,7 +181,7 @@ int DirSink::open_parent(const std::string& parent_of, const std::string& where)
         throw_errno(where, "cannot create directory '" + prefix + "'");
       }
       ::fchmodat(current.get(), component.c_str(), 0755, 0);  // whatever the umask
-      m_dirs.emplace(prefix, DirMeta{0755, 0, 0, m_options.implicit_mtime});
+      m_dirs.emplace(prefix, DirMeta{0755, 0, 0, m_options.implicit_mtime, true});
       next = open_in_root(m_root, prefix, O_RDONLY | O_DIRECTORY);
     }
     if (next < 0) {
@@ -294,7 +294,10 @@ void DirSink::put_directory(const Entry& entry, const std::string& where)
   struct stat st {};
   if (::fstatat(pfd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (S_ISDIR(st.st_mode)) {
-      m_dirs[entry.path] = DirMeta{entry.mode, entry.uid, entry.gid, entry.mtime};
+      auto it = m_dirs.find(entry.path);
+      if (it == m_dirs.end() || it->second.implicit) {
+        m_dirs[entry.path] = DirMeta{entry.mode, entry.uid, entry.gid, entry.mtime, false};
+      }
       ++m_stats.directories;
       return;
     }
@@ -312,7 +315,7 @@ void DirSink::put_directory(const Entry& entry, const std::string& where)
   if (::mkdirat(pfd.get(), name.c_str(), 0700) != 0) {
     throw_errno(where, "cannot create directory");
   }
-  m_dirs[entry.path] = DirMeta{entry.mode, entry.uid, entry.gid, entry.mtime};
+  m_dirs[entry.path] = DirMeta{entry.mode, entry.uid, entry.gid, entry.mtime, false};
   ++m_stats.directories;
 }
 

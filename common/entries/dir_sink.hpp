@@ -8,6 +8,8 @@
 // the rootfs, and the final component is created with *at() calls relative to it,
 // never following a symlink there. A directory entry over an existing symlink to a
 // directory (merged /usr: lib -> usr/lib) follows the symlink and never replaces it.
+// A directory seen twice keeps the metadata of its first entry, as dpkg leaves an
+// existing directory alone (and as TarSink, which cannot take an entry back, does).
 //
 // Maintainer scripts are not run, so file capabilities and other state they set up
 // are absent (.deb data carries no xattrs).
@@ -65,6 +67,7 @@ private:
   struct DirMeta {
     std::uint32_t mode, uid, gid;
     std::int64_t mtime;
+    bool implicit;  // created by the sink; an entry for it replaces the metadata
   };
 
   void start();

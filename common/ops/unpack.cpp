@@ -5,6 +5,7 @@
 #include "entries/copy.hpp"
 #include "entries/memory.hpp"
 #include "entries/merged_usr.hpp"
+#include "entries/tar_sink.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -174,15 +175,31 @@ std::string dpkg_list(const DpkgPackage& package)
   return out;
 }
 
-UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in)
+UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int tar_fd)
 {
   auto paths = package_paths(options, paths_in);
   UnpackReport report;
-  entries::DirSinkOptions sink_options;
-  if (options.merged_usr == MergedUsr::yes) {
-    sink_options.merged_usr_links = options.merged_usr_dirs;
+  std::unique_ptr<entries::DirSink> dir_sink;
+  std::unique_ptr<entries::TarSink> tar_sink;
+  if (!options.tar.empty()) {
+    if (options.tar != "-") {
+      throw_usage("--tar takes '-' (stdout)");
+    }
+    entries::TarSinkOptions o;
+    if (options.merged_usr == MergedUsr::yes) {
+      o.merged_usr_links = options.merged_usr_dirs;
+    }
+    o.implicit_mtime = options.database_mtime;
+    tar_sink = std::make_unique<entries::TarSink>(tar_fd, "stdout", o);
+  } else {
+    entries::DirSinkOptions o;
+    if (options.merged_usr == MergedUsr::yes) {
+      o.merged_usr_links = options.merged_usr_dirs;
+    }
+    o.implicit_mtime = options.database_mtime;
+    dir_sink = std::make_unique<entries::DirSink>(options.rootfs, o);
   }
-  entries::DirSink sink(options.rootfs, sink_options);
+  entries::EntrySink& sink = dir_sink ? static_cast<entries::EntrySink&>(*dir_sink) : *tar_sink;
   entries::ConflictChecker conflicts(options.overwrite);
   std::vector<DpkgPackage> database;
   for (const auto& path : paths) {
@@ -219,7 +236,7 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in)
     entries::copy_entries(db, sink);
   }
   sink.finish();
-  report.stats = sink.stats();
+  report.stats = dir_sink ? dir_sink->stats() : tar_sink->stats();
   if (options.dpkg_database) {
     report.stats.files -= db_files;
     report.stats.directories -= 4;
@@ -234,7 +251,7 @@ std::vector<std::string> report_lines(const UnpackOptions& options, const Unpack
   std::vector<std::string> lines;
   lines.push_back("unpacked " + std::to_string(report.packages.size()) + " package" +
                   (report.packages.size() == 1 ? "" : "s") + " into " +
-                  options.rootfs.string() + ": " + std::to_string(s.files) + " files, " +
+                  (options.tar.empty() ? options.rootfs.string() : std::string("a tar stream on stdout")) + ": " + std::to_string(s.files) + " files, " +
                   std::to_string(s.directories) + " directories, " +
                   std::to_string(s.symlinks) + " symlinks, " + std::to_string(s.hardlinks) +
                   " hardlinks, " + std::to_string(s.devices) + " device nodes, " +

@@ -17,7 +17,9 @@ namespace acikit::ops {
 enum class MergedUsr { yes, no };
 
 struct UnpackOptions {
+  // Exactly one of: rootfs (a directory) or tar ("-": a tar stream on stdout).
   std::filesystem::path rootfs;
+  std::string tar;
   // Package files; empty or "-" means: read paths from stdin, one per line.
   std::vector<std::string> debs;
   MergedUsr merged_usr = MergedUsr::yes;
@@ -61,8 +63,8 @@ struct UnpackReport {
 };
 
 // The work, without printing. paths_in supplies package paths when options.debs is
-// empty or "-".
-UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in);
+// empty or "-"; with options.tar the stream goes to tar_fd.
+UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int tar_fd = 1);
 
 // The summary printed on stderr (without the "aci-unpack: " prefix), one line each.
 std::vector<std::string> report_lines(const UnpackOptions& options, const UnpackReport& report);

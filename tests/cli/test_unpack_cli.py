@@ -20,7 +20,7 @@ p = acitest.run([UNPACK, "--version"])
 eq((p.returncode, p.stdout), (0, "aci-unpack 0.1.0\n"), "--version")
 
 p = acitest.run([UNPACK, "x.deb"])
-eq((p.returncode, p.stderr), (2, "aci-unpack: error: --rootfs DIR is required\n"), "usage-no-rootfs")
+eq((p.returncode, p.stderr), (2, "aci-unpack: error: exactly one of --rootfs DIR and --tar - is required\n"), "usage-no-rootfs")
 p = acitest.run([UNPACK, "--rootfs", os.path.join(work, "r"), "--bogus"])
 eq(p.returncode, 2, "usage-unknown-option: exit status")
 contains(p.stderr, "aci-unpack: error: unrecognised option '--bogus'", "usage-unknown-option")

@@ -18,11 +18,14 @@ int main(int argc, char** argv)
     std::string rootfs;
     po::options_description visible(
         "Usage: aci-unpack --rootfs DIR [OPTIONS] [DEB...]\n"
+        "       aci-unpack --tar - [OPTIONS] [DEB...]\n"
         "Unpack the data of Debian packages into DIR (created when missing) with chroot\n"
         "semantics. With no DEB, or '-', package paths are read from stdin, one per line.\n"
         "Maintainer scripts are not run (the report lists them).\n\nOptions");
     visible.add_options()
       ("rootfs", po::value<std::string>(&rootfs), "the root directory to unpack into")
+      ("tar", po::value<std::string>(&options.tar), "'-': write the merged rootfs as a tar stream on stdout\n"
+                                                    "(no root needed; owners, modes, devices kept)")
       ("no-merged-usr", "keep bin, sbin, lib* as real directories (suites before bookworm)")
       ("allow-overwrite", "let a later package replace a file of an earlier one (reported)")
       ("no-dpkg-database", "do not write var/lib/dpkg (status, info/PKG.list, .md5sums)")
@@ -50,8 +53,11 @@ int main(int argc, char** argv)
       std::cout << "aci-unpack " << acikit::k_version << '\n';
       return 0;
     }
-    if (rootfs.empty()) {
-      acikit::throw_usage("--rootfs DIR is required");
+    if (rootfs.empty() == options.tar.empty()) {
+      acikit::throw_usage("exactly one of --rootfs DIR and --tar - is required");
+    }
+    if (!options.tar.empty() && options.tar != "-") {
+      acikit::throw_usage("--tar takes '-' (stdout)");
     }
     options.rootfs = rootfs;
     options.merged_usr = vm.count("no-merged-usr") ? acikit::ops::MergedUsr::no

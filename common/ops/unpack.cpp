@@ -217,7 +217,8 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
     }
     db.control = deb.control();
     db.control_files = deb.control_files();
-    PathRecorder recorder(deb.data(), db.paths);
+    entries::PathFilter filtered(deb.data(), options.path_filters);
+    PathRecorder recorder(filtered, db.paths);
     if (options.merged_usr == MergedUsr::yes) {
       entries::MergedUsrFilter usr(recorder, options.merged_usr_dirs);
       entries::ConflictFilter checked(usr, conflicts);
@@ -226,6 +227,7 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
       entries::ConflictFilter checked(recorder, conflicts);
       entries::copy_entries(checked, sink);
     }
+    report.excluded += filtered.excluded();
     report.packages.push_back(std::move(pkg));
   }
   std::uint64_t db_files = 0;
@@ -261,6 +263,9 @@ std::vector<std::string> report_lines(const UnpackOptions& options, const Unpack
     if (!p.maintainer_scripts.empty()) {
       scripts.push_back(p.package + " (" + join(p.maintainer_scripts, ", ") + ")");
     }
+  }
+  if (!options.path_filters.empty()) {
+    lines.push_back("excluded by path filters: " + std::to_string(report.excluded) + " entries");
   }
   if (options.dpkg_database) {
     lines.push_back("dpkg database: var/lib/dpkg/status lists the packages as 'install ok unpacked'");

@@ -3,6 +3,7 @@
 // (DESIGN.md, "The entry stream").
 #include "entries/dir_sink.hpp"
 #include "entries/conflicts.hpp"
+#include "entries/path_filter.hpp"
 #include "util/atomic_file.hpp"
 
 #include <filesystem>
@@ -26,6 +27,8 @@ struct UnpackOptions {
   // Directories made symlinks into usr/ with MergedUsr::yes.
   std::vector<std::string> merged_usr_dirs = {"bin", "sbin", "lib", "lib64"};
   util::Overwrite overwrite = util::Overwrite::no;
+  // --exclude / --include in command-line order (dpkg path-exclude semantics).
+  std::vector<entries::PathFilterRule> path_filters;
   // Write var/lib/dpkg/status ("Status: install ok unpacked") and info/PKG.list,
   // .md5sums and the other control files, so dpkg -l and image scanners see the
   // packages.
@@ -60,6 +63,7 @@ struct UnpackReport {
   std::vector<UnpackedPackage> packages;
   entries::DirSinkStats stats;
   std::vector<entries::Overwritten> overwritten;
+  std::uint64_t excluded = 0;  // entries dropped by path filters
 };
 
 // The work, without printing. paths_in supplies package paths when options.debs is

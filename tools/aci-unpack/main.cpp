@@ -28,6 +28,12 @@ int main(int argc, char** argv)
                                                     "(no root needed; owners, modes, devices kept)")
       ("no-merged-usr", "keep bin, sbin, lib* as real directories (suites before bookworm)")
       ("allow-overwrite", "let a later package replace a file of an earlier one (reported)")
+      ("exclude", po::value<std::vector<std::string>>()->composing(),
+       "drop package paths matching this glob (dpkg --path-exclude style, e.g.\n"
+       "'/usr/share/doc/*'); repeatable")
+      ("include", po::value<std::vector<std::string>>()->composing(),
+       "keep paths matching this glob after an --exclude (e.g.\n"
+       "'/usr/share/doc/*/copyright'); the last matching option wins")
       ("no-dpkg-database", "do not write var/lib/dpkg (status, info/PKG.list, .md5sums)")
       ("quiet,q", "no summary on stderr")
       ("help,h", "show this help")
@@ -40,7 +46,17 @@ int main(int argc, char** argv)
     positional.add("deb", -1);
     po::variables_map vm;
     try {
-      po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+      auto parsed = po::command_line_parser(argc, argv).options(all).positional(positional).run();
+      // --exclude/--include act in command-line order, as dpkg's filters do.
+      for (const auto& o : parsed.options) {
+        if ((o.string_key == "exclude" || o.string_key == "include") && !o.value.empty()) {
+          if (o.value[0].empty() || o.value[0][0] != '/') {
+            acikit::throw_usage("--" + o.string_key + ": pattern must start with '/': '" + o.value[0] + "'");
+          }
+          options.path_filters.push_back({o.string_key == "include", o.value[0]});
+        }
+      }
+      po::store(parsed, vm);
       po::notify(vm);
     } catch (const po::error& e) {
       acikit::throw_usage(e.what());

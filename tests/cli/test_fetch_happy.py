@@ -60,6 +60,9 @@ t.check(p.stderr.startswith("aci-fetch: error: ") and "hello-acikit" in p.stderr
 t.eq(tm.listing(os.path.join(work, "none")), [], "nothing left for a failed selection")
 p = t.run([fetch, "--sources", src], check=2)
 t.eq(p.stderr, "aci-fetch: error: no PACKAGE given (see --help)\n", "no package")
+# Verification never leaves a gpg-agent behind (private homes are /tmp/acikit-gpg.*).
+agents = t.run(["sh", "-c", "pgrep -a gpg-agent || true"]).stdout
+t.check("acikit-gpg." not in agents, "no gpg-agent of a private home: " + agents)
 p = t.run([fetch, "--version"], check=0)
 t.check(p.stdout.startswith("aci-fetch "), "--version")
 t.finish()

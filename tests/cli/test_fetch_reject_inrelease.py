@@ -47,4 +47,12 @@ p = t.run(tm.fetch_cmd(fetch, src, dest, "hello-acikit"), check=1)
 t.eq(p.stderr, "aci-fetch: error: %sdists/other/InRelease: is for Suite 'updates', Codename 'acikit-updates', "
                "not 'other' (%s:1)\n" % (srv.url, src), "suite mismatch stderr")
 t.eq(tm.listing(dest), [], "nothing in --dest")
+
+# release-valid-until-past: a correctly signed but expired release is refused.
+m.write(valid_until="Sat, 01 Jan 2000 00:00:00 UTC")
+src = m.sources_file(os.path.join(work, "test.sources"), srv.url, ["stable"])
+p = t.run(tm.fetch_cmd(fetch, src, dest, "hello-acikit"), check=1)
+t.eq(p.stderr, "aci-fetch: error: %sdists/stable/InRelease: expired (Valid-Until is in the past)\n" % srv.url,
+     "Valid-Until stderr")
+t.eq(tm.listing(dest), [], "nothing in --dest")
 t.finish()

@@ -104,7 +104,7 @@ class Mirror:
     def index_dir(self, suite, component="main"):
         return "dists/%s/%s/binary-%s" % (suite, component, self.arch)
 
-    def write(self, sign_key=None, by_hash=True, inrelease=True, release_gpg=True):
+    def write(self, sign_key=None, by_hash=True, inrelease=True, release_gpg=True, valid_until=None):
         for suite, comps in self.suites.items():
             dist = os.path.join(self.root, "dists", suite)
             files = []
@@ -139,6 +139,8 @@ class Mirror:
                      "Codename: acikit-" + suite, "Date: " + DATE, "Architectures: " + self.arch,
                      "Components: " + " ".join(sorted(comps)),
                      "Description: acikit test repository"]
+            if valid_until:
+                lines.append("Valid-Until: " + valid_until)
             if by_hash:
                 lines.append("Acquire-By-Hash: yes")
             lines.append("MD5Sum:")

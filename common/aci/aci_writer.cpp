@@ -98,7 +98,8 @@ struct AciWriter::Impl {
       archive_entry_set_filetype(a, AE_IFIFO);
       break;
     }
-    if (archive_write_header(archive.get(), a) != ARCHIVE_OK) {
+    // ARCHIVE_WARN: a name that is not UTF-8 is stored as bytes (hdrcharset=BINARY).
+    if (archive_write_header(archive.get(), a) < ARCHIVE_WARN) {
       fail(name);
     }
     if (e.type == entries::Type::file) {

@@ -206,6 +206,15 @@ bool DirSource::host_only_xattr(const std::string& name)
   return true;
 }
 
+std::int64_t DirSource::newest_mtime() const
+{
+  std::int64_t newest = 0;
+  for (const auto& f : m_impl->found) {
+    newest = std::max<std::int64_t>(newest, f.st.st_mtim.tv_sec);
+  }
+  return newest;
+}
+
 Entry DirSource::root_entry() const
 {
   Entry e = make_entry(".", m_impl->root_st);
@@ -240,7 +249,7 @@ bool DirSource::next(Entry& entry)
     }
     entry.link_target = target;
   }
-  if (entry.type != Type::directory && f.st.st_nlink > 1) {
+  if (entry.type == Type::file && f.st.st_nlink > 1) {
     auto key = std::make_pair(f.st.st_dev, f.st.st_ino);
     auto [it, inserted] = impl.first_link.emplace(key, f.path);
     if (!inserted) {

@@ -3,12 +3,17 @@
 #include "aci/aci_writer.hpp"
 #include "aci/image_manifest.hpp"
 #include "entries/dir_source.hpp"
+#include "entries/tar_source.hpp"
+#include "signature/signature.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
-#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <charconv>
 #include <iostream>
+#include <memory>
 
 namespace acikit::ops {
 
@@ -23,36 +28,103 @@ std::int64_t parse_epoch(const std::string& s)
   return std::stoll(s);
 }
 
+// "fast" is each format's default, "best" its slowest, smallest level
+// (compress::level_range); otherwise a number in that range.
+std::optional<int> parse_level(const std::optional<std::string>& text, compress::Format format)
+{
+  if (!text) {
+    return std::nullopt;
+  }
+  if (format == compress::Format::none) {
+    throw_usage("--level makes no sense with --compression none");
+  }
+  auto range = compress::level_range(format);
+  if (*text == "fast") {
+    return range.default_level;
+  }
+  if (*text == "best") {
+    return range.max;
+  }
+  int level = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), level);
+  if (text->empty() || ec != std::errc() || end != text->data() + text->size()) {
+    throw_usage("--level: '" + *text + "' is not a number, 'fast' or 'best'");
+  }
+  return level;
+}
+
+void refuse_existing(const std::filesystem::path& path)
+{
+  if (std::filesystem::symlink_status(path).type() != std::filesystem::file_type::not_found) {
+    throw_bad_input(path.string(), "already exists (use --overwrite to replace it)");
+  }
+}
+
+class Fd {
+public:
+  explicit Fd(int fd) : m_fd(fd) {}
+  ~Fd()
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return m_fd; }
+
+private:
+  int m_fd;
+};
+
 } // namespace
 
 std::string pack_image(const PackOptions& o)
 {
   std::filesystem::path manifest_path, rootfs_path;
   if (o.layout) {
-    if (o.manifest || o.rootfs) {
-      throw_usage("give either LAYOUT_DIR or --manifest and --rootfs, not both");
+    if (o.manifest || o.rootfs || o.rootfs_tar) {
+      throw_usage("give either LAYOUT_DIR or --manifest with --rootfs or --rootfs-tar, not both");
     }
     manifest_path = *o.layout / "manifest";
     rootfs_path = *o.layout / "rootfs";
   } else {
-    if (!o.manifest || !o.rootfs) {
-      throw_usage("give LAYOUT_DIR, or both --manifest FILE and --rootfs DIR");
+    if (!o.manifest || (!o.rootfs && !o.rootfs_tar)) {
+      throw_usage("give LAYOUT_DIR, or --manifest FILE with --rootfs DIR or --rootfs-tar FILE|-");
+    }
+    if (o.rootfs && o.rootfs_tar) {
+      throw_usage("give --rootfs DIR or --rootfs-tar FILE|-, not both");
     }
     manifest_path = *o.manifest;
-    rootfs_path = *o.rootfs;
+    if (o.rootfs) {
+      rootfs_path = *o.rootfs;
+    }
   }
   if (o.output.empty()) {
     throw_usage("OUTPUT.aci is required");
+  }
+  if (!o.sign && (!o.gnupg_home.empty() || !o.key.empty())) {
+    throw_usage("--gnupg-home and --key need --sign");
   }
   auto format = compress::parse_format(o.compression);
   if (!format) {
     throw_usage("--compression: unknown compression '" + o.compression + "' (gzip, xz, bzip2 or none)");
   }
-  if (o.level && *format == compress::Format::none) {
-    throw_usage("--level makes no sense with --compression none");
+  aci::AciWriterOptions wo;
+  wo.compression = {*format, parse_level(o.level, *format), o.threads};
+  // The level is checked before anything is read.
+  compress::make_encoder(wo.compression, [](const void*, std::size_t) {});
+  wo.overwrite = o.overwrite ? util::Overwrite::yes : util::Overwrite::no;
+  std::filesystem::path signature_path = o.output;
+  signature_path += ".asc";
+  if (!o.overwrite) {
+    refuse_existing(o.output);
+    if (o.sign) {
+      refuse_existing(signature_path);
+    }
   }
-  if (!o.overwrite && std::filesystem::symlink_status(o.output).type() != std::filesystem::file_type::not_found) {
-    throw_bad_input(o.output.string(), "already exists (use --overwrite to replace it)");
+  if (o.source_date_epoch && !o.source_date_epoch->empty()) {
+    wo.clamp_mtime = parse_epoch(*o.source_date_epoch);
   }
 
   auto text = util::read_file(manifest_path);
@@ -60,31 +132,43 @@ std::string pack_image(const PackOptions& o)
   if (!manifest) {
     throw_bad_input(manifest_path.string(), manifest.error());
   }
-  struct stat st {};
-  if (stat(manifest_path.c_str(), &st) != 0) {
-    throw_errno(manifest_path.string(), "stat");
-  }
 
-  aci::AciWriterOptions wo;
-  wo.compression = {*format, o.level, o.threads};
-  wo.overwrite = o.overwrite ? util::Overwrite::yes : util::Overwrite::no;
-  if (o.source_date_epoch && !o.source_date_epoch->empty()) {
-    wo.clamp_mtime = parse_epoch(*o.source_date_epoch);
+  std::unique_ptr<entries::EntrySource> source;
+  entries::Entry root;
+  std::int64_t newest = 0;
+  if (o.rootfs_tar) {
+    bool stdin_input = *o.rootfs_tar == "-";
+    Fd fd(stdin_input ? -1 : ::open(o.rootfs_tar->c_str(), O_RDONLY | O_CLOEXEC));
+    if (!stdin_input && fd.get() < 0) {
+      throw_errno(*o.rootfs_tar, "cannot open");
+    }
+    auto tar = std::make_unique<entries::TarSource>(stdin_input ? 0 : fd.get(),
+                                                    stdin_input ? std::string("stdin") : *o.rootfs_tar,
+                                                    entries::TarSourceOptions{o.spool_dir});
+    root = tar->root_entry();
+    newest = tar->newest_mtime();
+    source = std::move(tar);
+  } else {
+    auto dir = std::make_unique<entries::DirSource>(rootfs_path);
+    root = dir->root_entry();
+    newest = dir->newest_mtime();
+    source = std::move(dir);
   }
-  wo.manifest_mtime = st.st_mtim.tv_sec;
-  if (wo.clamp_mtime && wo.manifest_mtime > *wo.clamp_mtime) {
-    wo.manifest_mtime = *wo.clamp_mtime;
-  }
+  // The two entries aci-pack makes itself take their time from the tree (ops/pack.hpp).
+  root.mtime = newest;
+  wo.manifest_mtime = wo.clamp_mtime ? std::min(newest, *wo.clamp_mtime) : newest;
 
-  entries::DirSource source(rootfs_path);
-  // Compression may be validated (level range) before anything is read.
-  compress::make_encoder(wo.compression, [](const void*, std::size_t) {});
-  aci::AciWriter writer(o.output, manifest.value(), source.root_entry(), wo);
+  aci::AciWriter writer(o.output, manifest.value(), root, wo);
   entries::Entry e;
-  while (source.next(e)) {
-    writer.put(e, e.type == entries::Type::file ? &source.content() : nullptr);
+  while (source->next(e)) {
+    writer.put(e, e.type == entries::Type::file ? &source->content() : nullptr);
   }
   writer.finish();
+  if (o.sign) {
+    // After the .aci is in place: the signature is over the committed bytes.
+    std::string armored = signature::sign_detached_armored(o.output, o.gnupg_home, o.key);
+    util::write_file_atomic(signature_path, armored, wo.overwrite);
+  }
   return writer.image_id();
 }
 

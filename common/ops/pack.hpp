@@ -1,6 +1,14 @@
 #pragma once
-// aci-pack: a layout directory (manifest + rootfs/) or --manifest + --rootfs
-// into an ACI; prints the image ID (DESIGN.md, the five tools).
+// aci-pack: a layout directory (manifest + rootfs/), or --manifest with --rootfs DIR
+// or --rootfs-tar FILE|-, into an ACI; prints the image ID; optionally signs it
+// (DESIGN.md, the five tools).
+//
+// The "manifest" and "rootfs" entries are made by aci-pack, not copied: the manifest
+// is re-serialised canonically, and both get mode 0644/the root's mode and owners and,
+// as mtime, the newest mtime in the rootfs (clamped to SOURCE_DATE_EPOCH when set).
+// So the image ID depends on the tree and the manifest's content only, not on when
+// the manifest file or the rootfs directory were made, and a directory and a tar
+// stream of the same tree give the same image.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,16 +19,24 @@ struct PackOptions {
   std::optional<std::filesystem::path> layout;    // LAYOUT_DIR
   std::optional<std::filesystem::path> manifest;  // --manifest FILE
   std::optional<std::filesystem::path> rootfs;    // --rootfs DIR
+  std::optional<std::string> rootfs_tar;          // --rootfs-tar FILE, "-" = stdin
   std::filesystem::path output;                   // OUTPUT.aci
   std::string compression = "gzip";               // gzip | xz | bzip2 | none
-  std::optional<int> level;
-  unsigned threads = 0;  // xz; 0 = one per CPU
-  bool overwrite = false;
+  std::optional<std::string> level;               // "N", "fast" (the default) or "best"
+  unsigned threads = 0;                           // gzip and xz; 0 = one per CPU
+  bool overwrite = false;                         // replace OUTPUT.aci (and .asc)
+  // --sign: write OUTPUT.aci.asc, an ASCII-armoured detached signature made with
+  // `key` (empty: GnuPG's default key) from `gnupg_home` (empty: GnuPG's default).
+  bool sign = false;
+  std::filesystem::path gnupg_home;
+  std::string key;
+  // Where the tar input's contents are spooled (empty: $TMPDIR or /tmp).
+  std::filesystem::path spool_dir;
   // SOURCE_DATE_EPOCH as read from the environment by the tool ("" = unset).
   std::optional<std::string> source_date_epoch;
 };
 
-// Writes the ACI and returns its image ID ("sha512-...").
+// Writes the ACI (and its signature) and returns its image ID ("sha512-...").
 std::string pack_image(const PackOptions& options);
 
 // pack_image, printing the image ID on stdout. Returns the exit status.

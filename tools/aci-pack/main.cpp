@@ -1,4 +1,5 @@
-// aci-pack: build an ACI from a layout directory (ops/pack.hpp).
+// aci-pack: build an ACI from a layout directory, or a manifest and a rootfs
+// directory or tar stream (ops/pack.hpp).
 #include "cli/run.hpp"
 #include "ops/pack.hpp"
 #include "util/error.hpp"
@@ -22,17 +23,31 @@ int main(int argc, char** argv)
     po::options_description desc(
         "Usage: aci-pack [options] LAYOUT_DIR OUTPUT.aci\n"
         "       aci-pack [options] --manifest FILE --rootfs DIR OUTPUT.aci\n"
+        "       aci-pack [options] --manifest FILE --rootfs-tar FILE|- OUTPUT.aci\n"
         "Packs manifest + rootfs into an ACI and prints its image ID (sha512-...).\n"
-        "SOURCE_DATE_EPOCH, when set, clamps every mtime to it.\n\nOptions");
+        "The same tree gives the same image ID, from a directory or a tar stream, under\n"
+        "any user, umask, locale or time zone. SOURCE_DATE_EPOCH, when set, clamps every\n"
+        "mtime to it. A tar input (any compression) is read to the end, its file contents\n"
+        "spooled to one unnamed temporary file in $TMPDIR (or /tmp), then written sorted.\n"
+        "\nLevels: 'fast' is the default, 'best' the smallest output:\n"
+        "  gzip   0-3 ISA-L igzip (fast = 3), 4-12 libdeflate (best = 12); compressed in\n"
+        "         independent blocks on --threads cores, one gzip member each (a standard\n"
+        "         multi-member gzip stream)\n"
+        "  xz     presets 0-9 (fast = 6, best = 9), multi-threaded liblzma\n"
+        "  bzip2  block size 1-9 (fast = best = 9)\n\nOptions");
     desc.add_options()
         ("help,h", "show this help and exit")
         ("version", "print the program version and exit")
         ("compression", po::value<std::string>()->default_value("gzip"), "gzip, xz, bzip2 or none")
-        ("level", po::value<int>(), "compression level (gzip 0-3, xz 0-9, bzip2 1-9)")
-        ("threads", po::value<unsigned>()->default_value(0), "xz threads (0 = one per CPU)")
-        ("overwrite", "replace an existing OUTPUT.aci")
-        ("manifest", po::value<std::string>(), "the image manifest (with --rootfs)")
-        ("rootfs", po::value<std::string>(), "the rootfs directory (with --manifest)");
+        ("level", po::value<std::string>(), "compression level: N, fast or best")
+        ("threads", po::value<unsigned>()->default_value(0), "gzip and xz threads (0 = one per CPU)")
+        ("overwrite", "replace an existing OUTPUT.aci (and OUTPUT.aci.asc)")
+        ("manifest", po::value<std::string>(), "the image manifest (with --rootfs or --rootfs-tar)")
+        ("rootfs", po::value<std::string>(), "the rootfs directory (with --manifest)")
+        ("rootfs-tar", po::value<std::string>(), "the rootfs as a tar file, '-' = stdin (with --manifest)")
+        ("sign", "also write OUTPUT.aci.asc, an ASCII-armoured detached OpenPGP signature")
+        ("gnupg-home", po::value<std::string>(), "the GnuPG home holding the secret key (with --sign)")
+        ("key", po::value<std::string>(), "the signing key: fingerprint, key ID or user ID (with --sign)");
     po::options_description hidden;
     hidden.add_options()("args", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -58,11 +73,15 @@ int main(int argc, char** argv)
     if (vm.count("args")) positional = vm["args"].as<std::vector<std::string>>();
     o.compression = vm["compression"].as<std::string>();
     o.threads = vm["threads"].as<unsigned>();
-    if (vm.count("level")) o.level = vm["level"].as<int>();
+    if (vm.count("level")) o.level = vm["level"].as<std::string>();
     o.overwrite = vm.count("overwrite") > 0;
     if (vm.count("manifest")) o.manifest = std::filesystem::path(vm["manifest"].as<std::string>());
     if (vm.count("rootfs")) o.rootfs = std::filesystem::path(vm["rootfs"].as<std::string>());
-    bool split = o.manifest || o.rootfs;
+    if (vm.count("rootfs-tar")) o.rootfs_tar = vm["rootfs-tar"].as<std::string>();
+    o.sign = vm.count("sign") > 0;
+    if (vm.count("gnupg-home")) o.gnupg_home = vm["gnupg-home"].as<std::string>();
+    if (vm.count("key")) o.key = vm["key"].as<std::string>();
+    bool split = o.manifest || o.rootfs || o.rootfs_tar;
     if (positional.size() != (split ? 1u : 2u)) {
       acikit::throw_usage(split ? "expected exactly one argument: OUTPUT.aci"
                                 : "expected two arguments: LAYOUT_DIR OUTPUT.aci");

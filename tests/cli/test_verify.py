@@ -15,6 +15,7 @@ items = acicorpus.build(d)
 
 for it in items:
     p = t.run([V, it.path])
+    warnings = "".join("%s: warning: %s\n" % (it.path, w) for w in it.warnings)
     if it.valid:
         t.eq(p.returncode, 0, it.name + " exit")
         raw = subprocess.run(["sh", "-c", 'xz -dc -f < "$1" 2>/dev/null || cat "$1"', "sh", it.path],
@@ -25,9 +26,14 @@ for it in items:
             raw = subprocess.run(["bzip2", "-dc", it.path], capture_output=True).stdout
         t.eq(p.stdout.split("\n")[0], "%s: valid sha512-%s" % (it.path, hashlib.sha512(raw).hexdigest()),
              it.name + " report")
+        t.eq("".join(l + "\n" for l in p.stdout.split("\n")[1:-1]), warnings, it.name + " warnings")
     else:
         t.eq(p.returncode, 1, it.name + " exit")
-        t.eq(p.stdout, "".join("%s: invalid: %s\n" % (it.path, e) for e in it.errors), it.name + " report")
+        if it.errors is None:
+            t.check(p.stdout.startswith(it.path + ": invalid: "), it.name + " report: " + p.stdout)
+        else:
+            t.eq(p.stdout, "".join("%s: invalid: %s\n" % (it.path, e) for e in it.errors) + warnings,
+                 it.name + " report")
     t.eq(p.stderr, "", it.name + " stderr")
 
 # The dot-slash layout warns about nothing but is valid; a "./" root entry warns.
@@ -35,7 +41,7 @@ for it in items:
 paths = [it.path for it in items[:2]] + [os.path.join(d, "missing.aci")]
 p = t.run([V, "--json"] + paths)
 t.eq(p.returncode, 3, "json exit with an unreadable input")
-report = json.loads(p.stdout)
+report = json.loads(p.stdout)["results"]
 t.eq([r["file"] for r in report], paths, "json files")
 t.eq([r["valid"] for r in report], [True, True, False], "json valid")
 t.eq(report[1]["compression"], "gzip", "json compression")
@@ -50,16 +56,8 @@ bad = [it for it in items if not it.valid][0]
 p = t.run([V, items[0].path, bad.path])
 t.eq(p.returncode, 1, "any invalid → 1")
 p = t.run([V])
-t.eq((p.returncode, p.stderr), (2, "aci-verify: error: expected at least one INPUT.aci\n"), "no inputs → usage")
+t.eq((p.returncode, p.stderr), (2, "aci-verify: error: expected at least one INPUT (.aci file, layout directory, manifest or -)\n"), "no inputs → usage")
 p = t.run([V, "--frobnicate", items[0].path])
 t.eq(p.returncode, 2, "unknown flag → usage")
 
-# Interop: actool agrees on the valid items (differences on invalid ones are
-# the point of aci-verify; see issue5 for the planned differential test).
-actool = t.find_actool()
-if not actool:
-    t.skip("actool not found (set ACTOOL or run scripts/setup)")
-for it in items:
-    if it.valid:
-        t.run([actool, "validate", it.path], check=0)
 t.finish()

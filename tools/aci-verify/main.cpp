@@ -10,22 +10,69 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <boost/program_options.hpp>
 
+#include <cstdint>
 #include <iostream>
+#include <limits>
 
 namespace po = boost::program_options;
+
+namespace {
+
+// "123", "64K", "16G": a count with an optional binary suffix (K M G T).
+std::uint64_t parse_size(const std::string& flag, const std::string& s)
+{
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (v > (std::numeric_limits<std::uint64_t>::max() - 9) / 10) {
+      acikit::throw_usage(flag + ": '" + s + "' is too large");
+    }
+    v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+  }
+  int shift = 0;
+  if (i + 1 == s.size()) {
+    switch (s[i]) {
+    case 'K': shift = 10; break;
+    case 'M': shift = 20; break;
+    case 'G': shift = 30; break;
+    case 'T': shift = 40; break;
+    default: shift = -1;
+    }
+    ++i;
+  }
+  if (i == 0 || i != s.size() || shift < 0 || (shift && v > (std::numeric_limits<std::uint64_t>::max() >> shift))) {
+    acikit::throw_usage(flag + ": '" + s + "' is not a number (optionally with K, M, G or T)");
+  }
+  return v << shift;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
   return acikit::cli::run("aci-verify", [&] {
     acikit::ops::VerifyOptions o;
     po::options_description desc(
-        "Usage: aci-verify [--json] INPUT.aci...\n"
-        "Checks each image against the appc spec (compression detected: gzip, bzip2, xz, none).\n"
+        "Usage: aci-verify [options] INPUT...\n"
+        "Checks each input against the appc spec: an .aci file (gzip, bzip2, xz or none),\n"
+        "a layout directory (DIR/manifest + DIR/rootfs/), a manifest file, or - (an .aci on stdin).\n"
+        "Hostile content is reported as warnings: symlink-escape, hardlink-escape, setuid,\n"
+        "device, world-writable, exec-missing (--strict or --fail-on KIND make them failures).\n"
         "Exit status: 0 all valid, 1 any invalid, 2 usage, 3 unreadable input.\n\nOptions");
+    std::string max_size, max_ratio, max_entries, keyring, signature, expect_id, expect_name;
     desc.add_options()
         ("help,h", "show this help and exit")
         ("version", "print the program version and exit")
-        ("json", "machine-readable report on stdout");
+        ("json", "machine-readable report on stdout: {\"results\": [...]}")
+        ("strict", "every finding is a failure")
+        ("fail-on", po::value(&o.fail_on), "KIND: findings of this kind are failures (repeatable)")
+        ("keyring", po::value(&keyring), "OpenPGP keyring: require a good signature INPUT.aci.asc by one of its keys")
+        ("signature", po::value(&signature), "the detached signature file (one INPUT; default INPUT.asc)")
+        ("expect-id", po::value(&expect_id), "sha512-...: the image ID the image must have")
+        ("expect-name", po::value(&expect_name), "the name the image manifest must have")
+        ("max-size", po::value(&max_size), "cap on the uncompressed size (default 16G)")
+        ("max-ratio", po::value(&max_ratio), "cap on the compression ratio N:1, beyond the first 8M (default 1000; 0 = none)")
+        ("max-entries", po::value(&max_entries), "cap on the number of tar entries (default 4000000)");
     po::options_description hidden;
     hidden.add_options()("inputs", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -48,6 +95,14 @@ int main(int argc, char** argv)
       return 0;
     }
     o.json = vm.count("json") > 0;
+    o.strict = vm.count("strict") > 0;
+    if (vm.count("keyring")) o.keyring = keyring;
+    if (vm.count("signature")) o.signature = signature;
+    if (vm.count("expect-id")) o.expect_id = expect_id;
+    if (vm.count("expect-name")) o.expect_name = expect_name;
+    if (vm.count("max-size")) o.max_size = parse_size("--max-size", max_size);
+    if (vm.count("max-ratio")) o.max_ratio = parse_size("--max-ratio", max_ratio);
+    if (vm.count("max-entries")) o.max_entries = parse_size("--max-entries", max_entries);
     if (vm.count("inputs")) o.inputs = vm["inputs"].as<std::vector<std::string>>();
     return acikit::ops::verify(o);
   });

@@ -5,7 +5,6 @@ test time in temporary GnuPG homes."""
 import os
 import shutil
 import subprocess
-import time
 
 import acicorpus
 import acitest as t
@@ -23,10 +22,14 @@ def gpg(home, *args, input=None):
                            "--passphrase", ""] + list(args), input=input, capture_output=True, check=True)
 
 
-def new_key(name, expire="never"):
+# The expired key is made and used in 2020 (gpg --faked-system-time), valid for a day.
+PAST = ["--faked-system-time", "20200101T000000"]
+
+
+def new_key(name, expire="never", when=()):
     home = os.path.join(d, "gnupg-" + name)
     os.mkdir(home, 0o700)
-    gpg(home, "--quick-gen-key", name + "@example.com", "ed25519", "sign", expire)
+    gpg(home, *when, "--quick-gen-key", name + "@example.com", "ed25519", "sign", expire)
     fpr = [l.split(":")[9] for l in gpg(home, "--with-colons", "--list-keys").stdout.decode().split("\n")
            if l.startswith("fpr:")][0]
     ring = os.path.join(d, name + ".gpg")
@@ -35,13 +38,13 @@ def new_key(name, expire="never"):
     return home, fpr, ring
 
 
-def sign(home, path, out=None):
-    gpg(home, "--armor", "--detach-sign", "--output", out or path + ".asc", path)
+def sign(home, path, out=None, when=()):
+    gpg(home, *when, "--armor", "--detach-sign", "--output", out or path + ".asc", path)
 
 
 home, fpr, ring = new_key("good")
 other_home, other_fpr, other_ring = new_key("other")
-exp_home, exp_fpr, exp_ring = new_key("expired", "seconds=1")
+exp_home, exp_fpr, exp_ring = new_key("expired", "1d", PAST)
 
 img = items["valid-gzip"].path
 sign(home, img)
@@ -90,8 +93,7 @@ t.eq(p.stdout, "%s: invalid: signature: %s.asc: no valid signature from a key in
 # expired key
 exp_img = os.path.join(d, "expired.aci")
 shutil.copy(items["valid-none"].path, exp_img)
-sign(exp_home, exp_img)
-time.sleep(2.5)
+sign(exp_home, exp_img, when=PAST)
 p = t.run([V, "--keyring", exp_ring, exp_img])
 t.eq(p.returncode, 1, "signature-expired-key exit")
 t.eq(p.stdout, "%s: invalid: signature: %s.asc: no valid signature from a key in %s (signature by %s: expired key)\n"

@@ -1,0 +1,59 @@
+"""Differential test: `actool validate` (the reference validator) and aci-verify
+on the whole generated corpus (acicorpus.py). They must agree on every item
+except the intended disagreements listed here, each with its reason; an
+intended disagreement that stops disagreeing is a failure too (the list must
+stay true). Under CI=true the test may not skip."""
+import subprocess
+
+import acicorpus
+import acitest as t
+
+V = t.tool("aci-verify")
+actool = t.find_actool()
+if not actool:
+    t.skip("actool not found (set ACTOOL or run scripts/setup)")
+
+# corpus item -> why aci-verify refuses what actool accepts
+INTENDED = {
+    "rootfsx": "spec/aci.md allows only 'manifest' and 'rootfs/' at the top level; actool checks the prefix "
+               "'rootfs' as a string, so 'rootfsx' passes",
+    "rootfsx-dir": "the same prefix test lets 'rootfsx/...' through",
+    "hardlink-missing-target": "a hardlink to a file the image lacks cannot be extracted; actool does not "
+                               "check hardlink targets",
+    "hardlink-to-later-file": "tar extracts in order: a hardlink to a later entry fails; actool does not check",
+    "hardlink-to-directory": "hardlinks to directories cannot exist; actool does not check",
+    "trailing-garbage": "bytes after the end-of-archive marker are hashed into the image ID but carry no "
+                        "entries; actool's tar reader stops at the marker",
+    "garbage-in-end-padding": "likewise, inside the zero blocks after the marker",
+    "trailing-garbage-gzip": "likewise, inside the compressed stream",
+    "gzip-trailing-after-stream": "data after the last gzip member; Go's gzip reader ignores it",
+    "duplicate-json-key": "two 'name' keys mean different names to different JSON readers (Go keeps the "
+                          "last); aci-verify refuses the ambiguity",
+    "case-folded-json-key": "Go's encoding/json matches keys case-insensitively, so 'Name' overrides 'name' "
+                            "there and not elsewhere",
+    "deeply-nested-manifest": "aci-verify bounds JSON nesting at 64 levels (hostile input); the unknown key "
+                              "is ignored by actool",
+    "huge-manifest": "aci-verify bounds the manifest at 1 MiB (hostile input)",
+    "manifest-relative-exec": "spec/aci.md: exec[0] must be an absolute path; actool does not check it",
+    "manifest-dependency-short-image-id": "spec/types.md: an image ID is sha512- and the hex digest; actool "
+                                          "accepts any non-empty value",
+}
+
+d = t.tempdir("verify-differential")
+items = acicorpus.build(d)
+names = {it.name for it in items}
+for n in INTENDED:
+    t.check(n in names, "intended disagreement %r names a corpus item" % n)
+for it in items:
+    ours = t.run([V, it.path]).returncode
+    p = subprocess.run([actool, "validate", it.path], capture_output=True, text=True, timeout=120)
+    theirs = p.returncode
+    t.check(theirs in (0, 1), "%s: actool exit %d (a crash?): %s" % (it.name, theirs, p.stderr[-300:]))
+    t.eq(ours, 0 if it.valid else 1, it.name + ": aci-verify verdict")
+    agree = (ours == 0) == (theirs == 0)
+    if it.name in INTENDED:
+        t.check(not agree and ours != 0, "%s: listed as an intended disagreement (%s) but actool exit %d, "
+                "aci-verify exit %d" % (it.name, INTENDED[it.name], theirs, ours))
+    else:
+        t.check(agree, "%s: aci-verify exit %d, actool exit %d: %s" % (it.name, ours, theirs, p.stderr.strip()))
+t.finish()

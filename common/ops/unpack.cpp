@@ -203,7 +203,9 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
   entries::ConflictChecker conflicts(options.overwrite);
   std::vector<DpkgPackage> database;
   for (const auto& path : paths) {
-    deb::DebFile deb(path);
+    deb::DebReadOptions read_options;
+    read_options.xz_threads = options.xz_threads;
+    deb::DebFile deb(path, read_options);
     UnpackedPackage pkg;
     pkg.file = deb.name();
     pkg.package = deb.package();

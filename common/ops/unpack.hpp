@@ -35,6 +35,9 @@ struct UnpackOptions {
   bool dpkg_database = true;
   // mtime of the dpkg database entries (reproducible: SOURCE_DATE_EPOCH or 0).
   std::int64_t database_mtime = 0;
+  // 0: liblzma's multi-threaded xz decoder on every core; 1: single-threaded
+  // (less memory: see deb::DebReadOptions).
+  unsigned xz_threads = 0;
   bool quiet = false;
 };
 

@@ -77,6 +77,8 @@ check(p1.stderr.startswith(b"aci-unpack: unpacked 2 packages into a tar stream o
 p2 = subprocess.run([UNPACK, "--quiet", "--tar", "-"] + DEBS, capture_output=True)
 eq(p1.stdout == p2.stdout, True, "tar-deterministic: byte-identical run to run")
 eq(p2.stderr, b"", "tar-quiet")
+p4 = subprocess.run([UNPACK, "--quiet", "--xz-threads", "1", "--tar", "-"] + DEBS, capture_output=True)
+eq(p4.stdout == p1.stdout, True, "tar-xz-single-thread: same bytes as the multi-threaded decoder")
 got = tar_tree(p1.stdout)
 
 eq(got.get("bin"), {"type": "symlink", "target": "usr/bin", "uid": 0, "gid": 0, "mtime": 0}, "tar: merged bin link")

@@ -4,6 +4,10 @@
 #include "util/error.hpp"
 
 #include <acikit/version.hpp>
+
+// GCC 12 -O2 reports a false "potential null pointer dereference" inside
+// Boost.Program_options' typed_value<std::string>::notify when inlined here.
+#pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <boost/program_options.hpp>
 
 #include <cstdlib>
@@ -21,10 +25,11 @@ int main(int argc, char** argv)
         "       aci-unpack --tar - [OPTIONS] [DEB...]\n"
         "Unpack the data of Debian packages into DIR (created when missing) with chroot\n"
         "semantics. With no DEB, or '-', package paths are read from stdin, one per line.\n"
-        "Maintainer scripts are not run (the report lists them).\n\nOptions");
+        "Maintainer scripts are not run (the report lists them): what they would set up\n"
+        "(file capabilities, alternatives such as /usr/bin/java, users) is absent.\n\nOptions");
     visible.add_options()
-      ("rootfs", po::value<std::string>(&rootfs), "the root directory to unpack into")
-      ("tar", po::value<std::string>(&options.tar), "'-': write the merged rootfs as a tar stream on stdout\n"
+      ("rootfs", po::value<std::string>(), "the root directory to unpack into")
+      ("tar", po::value<std::string>(), "'-': write the merged rootfs as a tar stream on stdout\n"
                                                     "(no root needed; owners, modes, devices kept)")
       ("no-merged-usr", "keep bin, sbin, lib* as real directories (suites before bookworm)")
       ("allow-overwrite", "let a later package replace a file of an earlier one (reported)")
@@ -35,11 +40,13 @@ int main(int argc, char** argv)
        "keep paths matching this glob after an --exclude (e.g.\n"
        "'/usr/share/doc/*/copyright'); the last matching option wins")
       ("no-dpkg-database", "do not write var/lib/dpkg (status, info/PKG.list, .md5sums)")
+      ("xz-threads", po::value<unsigned>(),
+       "threads decoding data.tar.xz (0: one per core; 1: least memory)")
       ("quiet,q", "no summary on stderr")
       ("help,h", "show this help")
       ("version", "show the version");
     po::options_description hidden;
-    hidden.add_options()("deb", po::value<std::vector<std::string>>(&options.debs), "");
+    hidden.add_options()("deb", po::value<std::vector<std::string>>(), "");
     po::options_description all;
     all.add(visible).add(hidden);
     po::positional_options_description positional;
@@ -68,6 +75,18 @@ int main(int argc, char** argv)
     if (vm.count("version")) {
       std::cout << "aci-unpack " << acikit::k_version << '\n';
       return 0;
+    }
+    if (vm.count("rootfs")) {
+      rootfs = vm["rootfs"].as<std::string>();
+    }
+    if (vm.count("tar")) {
+      options.tar = vm["tar"].as<std::string>();
+    }
+    if (vm.count("deb")) {
+      options.debs = vm["deb"].as<std::vector<std::string>>();
+    }
+    if (vm.count("xz-threads")) {
+      options.xz_threads = vm["xz-threads"].as<unsigned>();
     }
     if (rootfs.empty() == options.tar.empty()) {
       acikit::throw_usage("exactly one of --rootfs DIR and --tar - is required");

@@ -21,6 +21,8 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <ctime>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <system_error>
@@ -391,6 +393,10 @@ struct Verifier::Impl {
   std::string home;
   std::string origin;
   std::vector<std::string> fingerprints;
+  // Fingerprint (primary or subkey) → when a signature by it stops counting:
+  // the earlier of the subkey's and its primary key's expiry; 0 = never.
+  std::map<std::string, std::time_t> expires;
+  std::optional<std::time_t> check_time;
   Ctx ctx;
 
   ~Impl()
@@ -441,15 +447,27 @@ struct Verifier::Impl {
         }
         r.status = status_text(s);
         r.created = static_cast<std::time_t>(s->timestamp);
+        auto exp = expires.find(r.fingerprint);
+        r.key_expires = exp == expires.end() ? 0 : exp->second;
         // Each signature's own status (an overall success can hide a bad one) and
         // its key among the given keyring's; GPGME_SIGSUM_VALID is never used:
-        // validity in a fresh home is "unknown".
-        r.good = gpgme_err_code(s->status) == GPG_ERR_NO_ERROR && !s->wrong_key_usage &&
-                 (s->summary & (GPGME_SIGSUM_KEY_REVOKED | GPGME_SIGSUM_KEY_EXPIRED |
-                                GPGME_SIGSUM_SIG_EXPIRED | GPGME_SIGSUM_RED)) == 0;
+        // validity in a fresh home is "unknown". Key expiry is judged below, at
+        // the check time; gpg's "expired key" (expired now) is the one status
+        // that judgement may overrule, and only with no other problem.
+        const auto code = gpgme_err_code(s->status);
+        const bool expired_now = code == GPG_ERR_KEY_EXPIRED;
+        const unsigned fatal = GPGME_SIGSUM_KEY_REVOKED | GPGME_SIGSUM_SIG_EXPIRED |
+                               (expired_now ? 0u : static_cast<unsigned>(GPGME_SIGSUM_RED));
+        r.good = (code == GPG_ERR_NO_ERROR || expired_now) && !s->wrong_key_usage && (static_cast<unsigned>(s->summary) & fatal) == 0;
+        const std::time_t at = check_time.value_or(std::time(nullptr));
         if (r.good && !known(r.fingerprint)) {
           r.good = false;
           r.status = "key not in keyring";
+        } else if (r.good && (r.key_expires != 0 ? r.key_expires <= at : expired_now)) {
+          r.good = false;
+          r.status = "expired key";
+        } else if (r.good) {
+          r.status = "good";
         } else if (!r.good && r.status == "good") {
           r.status = (s->summary & GPGME_SIGSUM_KEY_REVOKED) ? "revoked key"
                      : (s->summary & GPGME_SIGSUM_KEY_EXPIRED) ? "expired key"
@@ -503,9 +521,15 @@ Verifier::Verifier(const Keyring& keyring) : m_impl(std::make_unique<Impl>())
       break;
     }
     Key key(raw);
+    const std::time_t primary_expires = key->subkeys ? static_cast<std::time_t>(key->subkeys->expires) : 0;
     for (gpgme_subkey_t sub = key->subkeys; sub; sub = sub->next) {
       if (sub->fpr) {
         m_impl->fingerprints.push_back(upper(sub->fpr));
+        std::time_t e = static_cast<std::time_t>(sub->expires);
+        if (primary_expires != 0 && (e == 0 || primary_expires < e)) {
+          e = primary_expires;  // a subkey never outlives its primary key (RFC 4880 §5.2.3.6)
+        }
+        m_impl->expires[upper(sub->fpr)] = e;
       }
     }
   }
@@ -523,6 +547,11 @@ Verifier::~Verifier() = default;
 const std::vector<std::string>& Verifier::fingerprints() const
 {
   return m_impl->fingerprints;
+}
+
+void Verifier::set_check_time(std::optional<std::time_t> t)
+{
+  m_impl->check_time = t;
 }
 
 SignedText Verifier::verify_clearsigned(std::string_view data, const std::string& file)

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@ struct SignatureReport {
   std::string status;       // "good", "bad signature", "no public key", "expired key", "revoked key", ...
   bool good = false;        // valid and made by a key of the given keyring
   std::time_t created = 0;
+  std::time_t key_expires = 0;  // signing key's expiry (the earlier of subkey and primary); 0 = never
 };
 
 // Verified plaintext plus who signed it. Only verify_*() can make one (and
@@ -63,6 +65,15 @@ public:
 
   // Fingerprints (primary and subkeys) of every key in the keyring.
   const std::vector<std::string>& fingerprints() const;
+
+  // Judge key expiry at `t` instead of now (a build from a lock, --as-of).
+  // GPGME has no "verify as of" (NOTES-debian12.md), so expiry is decided here
+  // from the signing subkey's and its primary key's expiration timestamps: a
+  // signature counts when its key was unexpired at the check time, also when
+  // its only problem for gpg is "expired key" (expired now); a key that expires
+  // before the check time is refused even when gpg calls it good. Revocation,
+  // bad signatures and unknown keys stay fatal whatever the time.
+  void set_check_time(std::optional<std::time_t> t);
 
   // A clearsigned document (InRelease). Throws bad_input naming `file` unless at
   // least one signature is good; "Bad data" (e.g. two concatenated blocks) is fatal.

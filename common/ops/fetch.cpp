@@ -1,8 +1,10 @@
 #include "ops/fetch.hpp"
 
+#include "cache/cache.hpp"
 #include "cli/run.hpp"
 #include "hash/hash.hpp"
 #include "repo/decompress.hpp"
+#include "repo/lock.hpp"
 #include "repo/packages.hpp"
 #include "repo/release.hpp"
 #include "repo/sources.hpp"
@@ -15,11 +17,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <set>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
 namespace acikit::ops {
@@ -144,19 +149,144 @@ bool file_matches(const fs::path& p, std::uint64_t size, const std::string& sha2
   return hash::file_sha256_hex(p) == sha256;
 }
 
-} // namespace
+// ---- releases ---------------------------------------------------------------
 
-FetchReport fetch(const FetchOptions& options, transport::Transport& transport)
+// A source as this run fetches it, and for a lock build the release it must be.
+struct Plan {
+  repo::Source source;
+  std::optional<cache::ReleaseRecord> recorded;  // lock: the recorded hashes
+  std::string recorded_signer;                   // lock: the recorded fingerprint
+  std::string where;                             // lock: "LOCK: sources[i]"
+};
+
+struct ReleaseBytes {
+  std::string release, signature;  // signature: Release.gpg, "" for InRelease
+  std::string url;                 // names the release in messages
+  bool from_cache = false;
+};
+
+// Never opens a connection: --offline (issue 3: "no network connection at all").
+class OfflineTransport : public transport::Transport {
+public:
+  explicit OfflineTransport(fs::path cache) : m_cache(std::move(cache)) {}
+  std::optional<std::string> get(const std::string& url, std::uint64_t) override { fail(url); }
+  void fetch(const std::vector<transport::Request>& requests) override
+  {
+    if (!requests.empty()) {
+      fail(requests.front().url);
+    }
+  }
+
+private:
+  [[noreturn]] void fail(const std::string& url) const
+  {
+    throw_environment(url, "offline, and not in the cache " + m_cache.string());
+  }
+  fs::path m_cache;
+};
+
+ReleaseBytes release_bytes(const Plan& plan, const cache::Cache& cache, transport::Transport& net, bool offline)
 {
-  if (options.packages.empty()) {
-    throw_usage("no PACKAGE given");
+  const repo::Source& s = plan.source;
+  const std::string dist = s.uri + "/dists/" + s.suite + "/";
+  std::optional<cache::ReleaseRecord> want = plan.recorded;
+  if (!want && offline) {
+    want = cache.latest_release(s.uri, s.suite);
+    if (!want) {
+      throw_environment(dist + "InRelease", "offline, and no verified release of " + s.uri + " " + s.suite +
+                                                " in the cache " + cache.dir().string());
+    }
   }
-  // Parse every request first: a typo is a usage error before any download.
-  std::vector<repo::Request> requests;
-  for (const auto& p : options.packages) {
-    requests.push_back(repo::Request::parse(p));
+  if (want) {
+    const bool detached = !want->signature_sha256.empty();
+    ReleaseBytes b;
+    b.url = dist + (detached ? "Release" : "InRelease");
+    auto rel = cache.read(want->release_sha256);
+    auto sig = detached ? cache.read(want->signature_sha256) : std::optional<std::string>("");
+    if (rel && sig) {
+      b.release = std::move(*rel);
+      b.signature = std::move(*sig);
+      b.from_cache = true;
+      return b;
+    }
+    const std::string what = "the recorded " + std::string(detached ? "Release" : "InRelease") + " (SHA256 " +
+                             want->release_sha256 + (plan.where.empty() ? "" : ", " + plan.where) + ")";
+    if (offline) {
+      throw_environment(b.url, "offline, and " + what + " is not in the cache " + cache.dir().string());
+    }
+    // Not cached: the source may still serve those very bytes (a partial mirror).
+    auto got = net.get(b.url, k_max_release_size);
+    if (!got) {
+      throw_bad_input(b.url, "not found, and " + what + " is not in the cache " + cache.dir().string());
+    }
+    std::string sha = hash::sha256_hex(*got);
+    if (sha != want->release_sha256) {
+      throw_bad_input(b.url, "SHA256 is " + sha + ", not " + what + ", which is not in the cache " +
+                                 cache.dir().string());
+    }
+    b.release = std::move(*got);
+    if (detached) {
+      auto g = net.get(dist + "Release.gpg", 1 << 20);
+      if (!g || hash::sha256_hex(*g) != want->signature_sha256) {
+        throw_bad_input(dist + "Release.gpg", "not the recorded signature (SHA256 " + want->signature_sha256 + ")");
+      }
+      b.signature = std::move(*g);
+    }
+    return b;
   }
+  ReleaseBytes b;
+  b.url = dist + "InRelease";
+  if (auto inrelease = net.get(b.url, k_max_release_size)) {
+    b.release = std::move(*inrelease);
+    return b;
+  }
+  // Release + Release.gpg only when InRelease is absent (DESIGN.md, Trust 1).
+  auto release = net.get(dist + "Release", k_max_release_size);
+  if (!release) {
+    throw_bad_input(dist + "InRelease", "not found (nor Release)");
+  }
+  auto sig = net.get(dist + "Release.gpg", 1 << 20);
+  if (!sig) {
+    throw_bad_input(dist + "Release.gpg", "not found (InRelease is missing too)");
+  }
+  b.url = dist + "Release";
+  b.release = std::move(*release);
+  b.signature = std::move(*sig);
+  return b;
+}
 
+// ---- the lock's sources -----------------------------------------------------
+
+std::vector<Plan> plans_from_lock(const repo::Lock& lock, const std::string& lock_file,
+                                  const std::vector<repo::Source>& given)
+{
+  std::vector<Plan> plans;
+  for (std::size_t i = 0; i < lock.sources.size(); ++i) {
+    const auto& ls = lock.sources[i];
+    Plan p;
+    p.where = lock_file + ": sources[" + std::to_string(i) + "]";
+    p.source.uri = ls.uri;
+    p.source.suite = ls.suite;
+    p.source.components = ls.components;
+    p.source.origin = p.where;
+    // --sources with a lock: where to fetch from (same suite) and its Signed-By.
+    for (const auto& g : given) {
+      if (g.suite == ls.suite) {
+        p.source.uri = g.uri;
+        p.source.signed_by = g.signed_by;
+        p.source.origin = g.origin;
+        break;
+      }
+    }
+    p.recorded = cache::ReleaseRecord{ls.inrelease_sha256, ls.release_gpg_sha256};
+    p.recorded_signer = ls.signer_fingerprint;
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+std::vector<repo::Source> load_sources(const FetchOptions& options)
+{
   std::vector<repo::Source> all;
   if (options.sources.empty()) {
     all = repo::load_system_sources(options.etc_apt);
@@ -173,19 +303,96 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& transport)
       sources.push_back(std::move(s));
     }
   }
-  if (sources.empty()) {
-    throw_bad_input(options.sources.empty() ? options.etc_apt.string() : options.sources.front().string(),
-                    "no apt source for architecture '" + options.arch + "'");
+  return sources;
+}
+
+std::string format_time(std::time_t t)
+{
+  return repo::format_rfc3339(t);
+}
+
+void make_parent(const fs::path& p)
+{
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  if (ec && !fs::is_directory(p.parent_path())) {
+    throw_environment(p.parent_path().string(), "cannot create directory: " + ec.message());
+  }
+}
+
+struct UsedIndex {
+  std::size_t source = 0;
+  repo::IndexFile file;
+};
+
+} // namespace
+
+FetchReport fetch(const FetchOptions& options, transport::Transport& given_transport)
+{
+  if (options.lock && !options.packages.empty()) {
+    throw_usage("--lock fetches exactly the lockfile's packages: give no PACKAGE");
+  }
+  if (options.lock && (options.exact || !options.excludes.empty() || options.with_recommends ||
+                       !options.pins.empty())) {
+    throw_usage("--lock does no resolution: --exact, --exclude, --with-recommends and --pin do not apply");
+  }
+  if (!options.lock && options.packages.empty()) {
+    throw_usage("no PACKAGE given");
+  }
+  // Parse every request first: a typo is a usage error before any download.
+  std::vector<repo::Request> requests;
+  for (const auto& p : options.packages) {
+    requests.push_back(repo::Request::parse(p));
+  }
+
+  std::optional<repo::Lock> lock;
+  if (options.lock) {
+    lock = repo::Lock::parse(util::read_file(*options.lock), options.lock->string());
+    if (lock->arch != options.arch) {
+      throw_bad_input(options.lock->string(), "field 'arch': '" + lock->arch + "', but --arch is '" +
+                                                  options.arch + "'");
+    }
+  }
+
+  std::vector<Plan> plans;
+  if (lock) {
+    plans = plans_from_lock(*lock, options.lock->string(),
+                            options.sources.empty() ? std::vector<repo::Source>() : load_sources(options));
+  } else {
+    for (auto& s : load_sources(options)) {
+      plans.push_back(Plan{std::move(s), std::nullopt, "", ""});
+    }
+    if (plans.empty()) {
+      throw_bad_input(options.sources.empty() ? options.etc_apt.string() : options.sources.front().string(),
+                      "no apt source for architecture '" + options.arch + "'");
+    }
   }
 
   FetchReport report;
-  util::TempDir work("aci-fetch");
+  if (options.as_of) {
+    report.check_time = *options.as_of;
+    report.check_time_basis = "--as-of";
+  } else if (lock) {
+    report.check_time = lock->check_time();
+    report.check_time_basis = lock->as_of ? "lock as_of" : "lock created";
+  } else {
+    report.check_time = std::time(nullptr);
+    report.check_time_basis = "now";
+  }
+  const bool judged_now = report.check_time_basis == "now";
+
+  const cache::Cache cache(options.cache.value_or(cache::Cache::default_dir()));
+  OfflineTransport offline(cache.dir());
+  transport::Transport& net = options.offline ? static_cast<transport::Transport&>(offline) : given_transport;
+
   std::map<std::string, std::unique_ptr<signature::Verifier>> verifiers;
   std::vector<IndexFetch> indexes;
+  std::vector<UsedIndex> used;
+  std::vector<ReleaseBytes> releases;
 
   // 1. Each source's release, verified; only the verified plaintext is parsed.
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    const auto& s = sources[i];
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const auto& s = plans[i].source;
     if (!s.suite.empty() && s.suite.back() == '/') {
       throw_bad_input(s.origin, "flat repositories (suite '" + s.suite + "') are not supported");
     }
@@ -193,35 +400,57 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& transport)
     auto& verifier = verifiers[spec.id];
     if (!verifier) {
       verifier = std::make_unique<signature::Verifier>(load_keyring(spec, s));
+      verifier->set_check_time(report.check_time);
     }
     const std::string dist = s.uri + "/dists/" + s.suite + "/";
-    FetchedSource fetched{s.uri, s.suite, dist + "InRelease", "", ""};
-    std::optional<signature::SignedText> text;
-    if (auto inrelease = transport.get(dist + "InRelease", k_max_release_size)) {
-      fetched.release_sha256 = hash::sha256_hex(*inrelease);
-      text = verifier->verify_clearsigned(*inrelease, dist + "InRelease");
-    } else {
-      // Release + Release.gpg only when InRelease is absent (DESIGN.md, Trust 1).
-      auto release = transport.get(dist + "Release", k_max_release_size);
-      if (!release) {
-        throw_bad_input(dist + "InRelease", "not found (nor Release)");
-      }
-      auto sig = transport.get(dist + "Release.gpg", 1 << 20);
-      if (!sig) {
-        throw_bad_input(dist + "Release.gpg", "not found (InRelease is missing too)");
-      }
-      fetched.release_url = dist + "Release";
-      fetched.release_sha256 = hash::sha256_hex(*release);
-      text = verifier->verify_detached(*release, *sig, dist + "Release.gpg");
+    ReleaseBytes bytes = release_bytes(plans[i], cache, net, options.offline);
+    const bool detached = !bytes.signature.empty();
+    FetchedSource fetched;
+    fetched.uri = s.uri;
+    fetched.suite = s.suite;
+    fetched.components = s.components;
+    fetched.release_url = bytes.url;
+    fetched.release_sha256 = hash::sha256_hex(bytes.release);
+    fetched.release_gpg_sha256 = detached ? hash::sha256_hex(bytes.signature) : "";
+    fetched.from_cache = bytes.from_cache;
+    signature::SignedText text = detached ? verifier->verify_detached(bytes.release, bytes.signature,
+                                                                      dist + "Release.gpg")
+                                          : verifier->verify_clearsigned(bytes.release, bytes.url);
+    fetched.signer = text.signer().fingerprint;
+    fetched.signed_at = text.signer().created;
+    for (const auto& r : text.signatures()) {
+      fetched.signatures.push_back(FetchedSignature{r.fingerprint, r.status, r.good, r.created});
     }
-    fetched.signer = text->signer().fingerprint;
-    const repo::Release release = repo::Release::parse(*text, fetched.release_url);
+    if (!plans[i].recorded_signer.empty()) {
+      bool found = std::any_of(text.signatures().begin(), text.signatures().end(), [&](const auto& r) {
+        return r.good && r.fingerprint == plans[i].recorded_signer;
+      });
+      if (!found) {
+        throw_bad_input(bytes.url, "no good signature by the recorded signer " + plans[i].recorded_signer + " (" +
+                                       plans[i].where + ")");
+      }
+      fetched.signer = plans[i].recorded_signer;
+    }
+    const repo::Release release = repo::Release::parse(text, bytes.url);
     if (!release.matches(s.suite)) {
-      throw_bad_input(fetched.release_url, "is for Suite '" + release.suite() + "', Codename '" +
-                                               release.codename() + "', not '" + s.suite + "' (" + s.origin + ")");
+      throw_bad_input(bytes.url, "is for Suite '" + release.suite() + "', Codename '" + release.codename() +
+                                     "', not '" + s.suite + "' (" + s.origin + ")");
     }
-    if (release.valid_until() && *release.valid_until() < std::time(nullptr)) {
-      throw_bad_input(fetched.release_url, "expired (Valid-Until is in the past)");
+    fetched.release_date = release.date();
+    fetched.valid_until = release.valid_until();
+    if (release.valid_until() && *release.valid_until() < report.check_time) {
+      throw_bad_input(bytes.url, judged_now ? std::string("expired (Valid-Until is in the past)")
+                                            : "expired as of " + format_time(report.check_time) + " (" +
+                                                  report.check_time_basis + "): Valid-Until " +
+                                                  format_time(*release.valid_until()));
+    }
+    // Verified: into the cache, and (from the network, no lock) as the latest.
+    cache.put(bytes.release);
+    if (detached) {
+      cache.put(bytes.signature);
+    }
+    if (!bytes.from_cache && !lock) {
+      cache.record_release(s.uri, s.suite, cache::ReleaseRecord{fetched.release_sha256, fetched.release_gpg_sha256});
     }
     for (const auto& comp : s.components) {
       const std::string stem = comp + "/binary-" + options.arch + "/Packages";
@@ -232,28 +461,36 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& transport)
         }
       }
       if (!f) {
-        throw_bad_input(fetched.release_url, "no " + stem + ".xz, .gz or uncompressed index listed in SHA256");
+        throw_bad_input(bytes.url, "no " + stem + ".xz, .gz or uncompressed index listed in SHA256");
       }
+      used.push_back(UsedIndex{i, *f});
       IndexFetch ix;
       ix.source = i;
       ix.canonical_url = dist + f->path;
       ix.request.url = release.acquire_by_hash() ? dist + dirname_of(f->path) + "by-hash/SHA256/" + f->sha256
                                                  : ix.canonical_url;
-      ix.request.destination = work.path() / ("index-" + std::to_string(indexes.size()) + "-" + basename_of(f->path));
+      ix.request.destination = cache.object_path(f->sha256);
       ix.request.expect = transport::Expect{f->size, f->sha256};
       indexes.push_back(std::move(ix));
     }
     report.sources.push_back(std::move(fetched));
+    releases.push_back(std::move(bytes));
   }
 
-  // 2. The indexes, all at once, each checked by size and SHA256 from its release.
+  // 2. The indexes not in the cache, all at once, each checked by size and
+  // SHA256 from its release.
   {
     std::vector<transport::Request> reqs;
+    std::set<std::string> wanted;
     for (const auto& ix : indexes) {
-      reqs.push_back(ix.request);
+      if (!cache.find(*ix.request.expect.sha256, ix.request.expect.size) &&
+          wanted.insert(*ix.request.expect.sha256).second) {
+        reqs.push_back(ix.request);
+      }
     }
     try {
-      transport.fetch(reqs);
+      net.fetch(reqs);
+      report.downloaded += reqs.size();
     } catch (const Error& e) {
       // Name the index by its path in the release, not only by its hash.
       for (const auto& ix : indexes) {
@@ -266,16 +503,52 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& transport)
   }
   repo::PackageIndex index;
   for (const auto& ix : indexes) {
-    std::string data = util::read_file(ix.request.destination);
-    std::error_code ec;
-    fs::remove(ix.request.destination, ec);
-    index.add(repo::decompress_index(data, ix.canonical_url), ix.canonical_url, ix.source);
+    auto data = cache.read(*ix.request.expect.sha256);
+    if (!data || data->size() != *ix.request.expect.size) {
+      throw_environment(ix.canonical_url, "vanished from the cache " + cache.dir().string());
+    }
+    index.add(repo::decompress_index(*data, ix.canonical_url), ix.canonical_url, ix.source);
   }
 
-  // 3. Selection, in the order of the requests.
+  // 3. Selection: the lock's set (checked against the verified indexes), or
+  // exactly the requests.
+  std::vector<const repo::Package*> chosen;
+  std::vector<std::vector<std::string>> reasons;
+  if (lock) {
+    for (std::size_t k = 0; k < lock->packages.size(); ++k) {
+      const auto& lp = lock->packages[k];
+      const std::string where = options.lock->string() + ": packages[" + std::to_string(k) + "]";
+      const repo::Package* match = nullptr;
+      for (const repo::Package* p : index.find(lp.name)) {
+        if (p->version == lp.version && p->architecture == lp.architecture && p->source_index == lp.source) {
+          match = p;
+          break;
+        }
+      }
+      const auto& src = report.sources[lp.source];
+      if (!match) {
+        throw_bad_input(where, "package " + lp.name + " " + lp.version + " (" + lp.architecture +
+                                   ") is not in the verified index of " + src.uri + " " + src.suite);
+      }
+      if (match->filename != lp.filename || match->size != lp.size || match->sha256 != lp.sha256) {
+        throw_bad_input(where, "package " + lp.name + " " + lp.version + " (" + lp.architecture + "): the lock says " +
+                                   lp.filename + " (" + std::to_string(lp.size) + " bytes, SHA256 " + lp.sha256 +
+                                   "), the verified index " + match->origin + " says " + match->filename + " (" +
+                                   std::to_string(match->size) + " bytes, SHA256 " + match->sha256 + ")");
+      }
+      chosen.push_back(match);
+      reasons.push_back({"locked"});
+    }
+  } else {
+    for (const auto& r : requests) {
+      chosen.push_back(&repo::select(index, r, options.arch));
+      reasons.push_back({"requested"});
+    }
+  }
+
   std::map<std::string, const repo::Package*> by_basename;
-  for (const auto& r : requests) {
-    const repo::Package& p = repo::select(index, r, options.arch);
+  for (std::size_t k = 0; k < chosen.size(); ++k) {
+    const repo::Package& p = *chosen[k];
     check_pool_path(p);
     const std::string base = basename_of(p.filename);
     auto [it, fresh] = by_basename.emplace(base, &p);
@@ -292,11 +565,14 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& transport)
     f.sha256 = p.sha256;
     f.source = p.source_index;
     f.path = options.dest / base;
+    f.reasons = reasons[k];
     report.packages.push_back(std::move(f));
   }
 
-  // 4. The .debs, into a staging directory inside DEST (same file system), moved
-  // into place only when every one is verified.
+  // 4. The .debs: what DEST already has is kept, what the cache has is linked,
+  // the rest is fetched into the cache. All go into a staging directory inside
+  // DEST (same file system) and are moved into place only when every one is
+  // verified.
   std::error_code ec;
   fs::create_directories(options.dest, ec);
   if (ec) {
@@ -304,31 +580,158 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& transport)
   }
   util::TempDir staging(".aci-fetch", options.dest);
   std::vector<transport::Request> reqs;
-  std::vector<std::string> to_move;
-  std::uint64_t bytes = 0;
+  std::vector<std::pair<std::string, const repo::Package*>> to_move;
+  std::set<std::string> pool_files;  // pool paths, for --mirror-out
   for (const auto& [base, p] : by_basename) {
     if (file_matches(options.dest / base, p->size, p->sha256)) {
+      pool_files.insert(p->filename);
       continue;
     }
-    const std::string uri = sources[p->source_index].uri;
-    reqs.push_back(transport::Request{uri + "/" + transport::url_path_encode(p->filename), staging.path() / base,
-                                      transport::Expect{p->size, p->sha256}});
-    to_move.push_back(base);
-    bytes += p->size;
+    to_move.emplace_back(base, p);
+    pool_files.insert(p->filename);
+    if (cache.find(p->sha256, p->size)) {
+      continue;
+    }
+    const std::string uri = plans[p->source_index].source.uri;
+    reqs.push_back(transport::Request{uri + "/" + transport::url_path_encode(p->filename),
+                                      cache.object_path(p->sha256), transport::Expect{p->size, p->sha256}});
   }
-  if (!options.quiet && isatty(STDERR_FILENO) && !reqs.empty()) {
-    cli::info("aci-fetch", "fetching " + std::to_string(reqs.size()) + " package(s), " + std::to_string(bytes) +
-                               " bytes");
+  net.fetch(reqs);
+  report.downloaded += reqs.size();
+  for (const auto& [base, p] : to_move) {
+    cache::link_or_copy(cache.object_path(p->sha256), staging.path() / base);
   }
-  transport.fetch(reqs);
-  for (const auto& base : to_move) {
+  // A concurrent run may have replaced an object meanwhile (same bytes, by
+  // name): check what was staged before it gets its final name.
+  for (const auto& [base, p] : to_move) {
+    if (!file_matches(staging.path() / base, p->size, p->sha256)) {
+      throw_environment(cache.object_path(p->sha256).string(), "changed in the cache while being used");
+    }
+  }
+  for (const auto& [base, p] : to_move) {
     fs::rename(staging.path() / base, options.dest / base, ec);
     if (ec) {
       throw_environment((options.dest / base).string(), "cannot move into place: " + ec.message());
     }
   }
+
+  // 5. A partial mirror in the Debian layout: the original signed release
+  // bytes, the index files used (plain path and by-hash), the selected pool files.
+  if (options.mirror_out) {
+    const fs::path& m = *options.mirror_out;
+    std::set<std::string> suites;
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      const std::string& suite = plans[i].source.suite;
+      if (!suites.insert(suite).second) {
+        throw_usage("--mirror-out: two sources have the suite '" + suite + "' (one mirror holds one of each)");
+      }
+      const fs::path dist = m / "dists" / suite;
+      if (releases[i].signature.empty()) {
+        make_parent(dist / "InRelease");
+        util::write_file_atomic(dist / "InRelease", releases[i].release);
+      } else {
+        make_parent(dist / "Release");
+        util::write_file_atomic(dist / "Release", releases[i].release);
+        util::write_file_atomic(dist / "Release.gpg", releases[i].signature);
+      }
+    }
+    for (const auto& u : used) {
+      const fs::path dist = m / "dists" / plans[u.source].source.suite;
+      const fs::path obj = cache.object_path(u.file.sha256);
+      for (const fs::path& to : {dist / u.file.path, dist / dirname_of(u.file.path) / "by-hash" / "SHA256" /
+                                                         u.file.sha256}) {
+        make_parent(to);
+        cache::link_or_copy(obj, to);
+      }
+    }
+    for (const auto& pool : pool_files) {
+      make_parent(m / pool);
+      cache::link_or_copy(options.dest / basename_of(pool), m / pool);
+    }
+  }
+
+  // 6. The lockfile.
+  if (options.lock_out) {
+    repo::Lock out;
+    if (lock) {
+      out = *lock;
+    } else {
+      out.arch = options.arch;
+      out.created = std::time(nullptr);
+      out.as_of = options.as_of;
+      for (const auto& s : report.sources) {
+        out.sources.push_back(repo::LockSource{s.uri, s.suite, s.components, s.release_sha256,
+                                               s.release_gpg_sha256, s.signer, s.signed_at, s.release_date});
+      }
+      for (const auto& p : report.packages) {
+        out.packages.push_back(repo::LockPackage{p.name, p.version, p.architecture, p.filename, p.size, p.sha256,
+                                                 p.source});
+      }
+    }
+    util::write_file_atomic(*options.lock_out, out.to_json());
+  }
   return report;
 }
+
+std::string report_json(const FetchReport& report)
+{
+  using Json = nlohmann::ordered_json;
+  Json j;
+  j["check_time"] = format_time(report.check_time);
+  j["check_time_basis"] = report.check_time_basis;
+  j["sources"] = Json::array();
+  for (const auto& s : report.sources) {
+    Json o;
+    o["uri"] = s.uri;
+    o["suite"] = s.suite;
+    o["components"] = s.components;
+    o["release_url"] = s.release_url;
+    o["release_sha256"] = s.release_sha256;
+    if (!s.release_gpg_sha256.empty()) {
+      o["release_gpg_sha256"] = s.release_gpg_sha256;
+    }
+    o["from_cache"] = s.from_cache;
+    o["signer_fingerprint"] = s.signer;
+    o["signed_at"] = format_time(s.signed_at);
+    o["release_date"] = s.release_date ? Json(format_time(*s.release_date)) : Json(nullptr);
+    o["valid_until"] = s.valid_until ? Json(format_time(*s.valid_until)) : Json(nullptr);
+    o["signatures"] = Json::array();
+    for (const auto& g : s.signatures) {
+      o["signatures"].push_back(
+          Json{{"fingerprint", g.fingerprint}, {"status", g.status}, {"good", g.good},
+               {"created", format_time(g.created)}});
+    }
+    j["sources"].push_back(std::move(o));
+  }
+  j["packages"] = Json::array();
+  for (const auto& p : report.packages) {
+    Json o;
+    o["name"] = p.name;
+    o["version"] = p.version;
+    o["architecture"] = p.architecture;
+    o["filename"] = p.filename;
+    o["size"] = p.size;
+    o["sha256"] = p.sha256;
+    o["source"] = p.source;
+    o["path"] = p.path.string();
+    o["reasons"] = p.reasons;
+    j["packages"].push_back(std::move(o));
+  }
+  j["notes"] = report.notes;
+  j["downloaded"] = report.downloaded;
+  return j.dump(2) + "\n";
+}
+
+namespace {
+
+std::string megabytes(std::uint64_t b)
+{
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(b) / 1e6);
+  return buf;
+}
+
+} // namespace
 
 int fetch_main(const FetchOptions& options)
 {
@@ -337,10 +740,59 @@ int fetch_main(const FetchOptions& options)
   }
   transport::Options topt;
   topt.jobs = options.jobs;
-  auto transport = transport::make_transport(topt);
-  FetchReport report = fetch(options, *transport);
-  for (const auto& p : report.packages) {
-    std::cout << p.path.string() << '\n';
+  FetchOptions opts = options;
+  opts.progress = options.progress && !options.quiet;
+  if (opts.progress) {
+    auto start = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+    auto last_done = std::make_shared<std::uint64_t>(0);
+    topt.on_progress = [start, last_done](const transport::Progress& p) {
+      if (p.bytes_done < *last_done) {
+        *start = std::chrono::steady_clock::now();  // a new batch
+      }
+      *last_done = p.bytes_done;
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - *start).count();
+      double rate = secs > 0 ? static_cast<double>(p.bytes_done) / secs : 0;
+      std::fprintf(stderr, "\raci-fetch: %zu/%zu files, %s/%s MB, %s MB/s\033[K%s", p.files_done, p.files_total,
+                   megabytes(p.bytes_done).c_str(), megabytes(p.bytes_total).c_str(),
+                   megabytes(static_cast<std::uint64_t>(rate)).c_str(),
+                   p.files_done == p.files_total ? "\n" : "");
+      std::fflush(stderr);
+    };
+  }
+  std::unique_ptr<transport::Transport> transport;
+  if (!options.offline) {
+    transport = transport::make_transport(topt);
+  }
+  OfflineTransport none("");
+  FetchReport report = fetch(opts, transport ? *transport : static_cast<transport::Transport&>(none));
+  if (!options.quiet && report.check_time_basis != "now") {
+    cli::info("aci-fetch", "Valid-Until and key expiry judged as of " + format_time(report.check_time) + " (" +
+                               (report.check_time_basis == "--as-of" ? std::string("--as-of")
+                                : report.check_time_basis == "lock as_of"
+                                    ? std::string("the lockfile's as_of")
+                                    : std::string("the time the lockfile was made")) +
+                               "), not now");
+  }
+  if (options.explain) {
+    std::string text = report.explain;
+    if (text.empty()) {
+      for (const auto& p : report.packages) {
+        text += p.name + " " + p.version + " " + p.architecture + ": " +
+                (p.reasons.empty() ? std::string("requested") : p.reasons.front()) + "\n";
+      }
+    }
+    std::cerr << text;
+  }
+  const bool json_stdout = options.json && options.json->string() == "-";
+  if (options.json && !json_stdout) {
+    util::write_file_atomic(*options.json, report_json(report));
+  }
+  if (json_stdout) {
+    std::cout << report_json(report);
+  } else {
+    for (const auto& p : report.packages) {
+      std::cout << p.path.string() << '\n';
+    }
   }
   return 0;
 }

@@ -395,7 +395,7 @@ public:
       t->destination = r.destination;
       ts.push_back(std::move(t));
     }
-    run(ts);
+    run(ts, static_cast<bool>(m_options.on_progress));
     for (auto& t : ts) {
       if (t->outcome == Outcome::not_found) {
         throw_bad_input(t->url, "not found");
@@ -512,8 +512,21 @@ private:
     t.error = std::make_exception_ptr(Error(ExitCode::environment, t.url, what + tries));
   }
 
-  void run(std::vector<std::unique_ptr<Transfer>>& ts)
+  void report(const std::vector<std::unique_ptr<Transfer>>& ts)
   {
+    Progress p;
+    p.files_total = ts.size();
+    for (const auto& t : ts) {
+      p.files_done += t->outcome == Outcome::done;
+      p.bytes_done += t->written;
+      p.bytes_total += t->expect.size.value_or(t->written);
+    }
+    m_options.on_progress(p);
+  }
+
+  void run(std::vector<std::unique_ptr<Transfer>>& ts, bool progress = false)
+  {
+    auto last_report = Clock::now();
     std::deque<Transfer*> waiting;
     for (auto& t : ts) {
       waiting.push_back(t.get());
@@ -567,6 +580,10 @@ private:
         if (first_error || (active == 0 && waiting.empty())) {
           break;
         }
+        if (progress && Clock::now() - last_report >= std::chrono::milliseconds(200)) {
+          last_report = Clock::now();
+          report(ts);
+        }
         int timeout_ms = 1000;
         if (!waiting.empty() && active < jobs) {
           auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_ready - Clock::now()).count();
@@ -581,6 +598,9 @@ private:
     cleanup();
     if (first_error) {
       std::rethrow_exception(first_error);
+    }
+    if (progress && !ts.empty()) {
+      report(ts);
     }
   }
 };

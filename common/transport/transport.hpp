@@ -5,6 +5,7 @@
 // name only when both match (util::AtomicFile).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,11 +25,19 @@ struct Request {
   Expect expect;
 };
 
+// How far a fetch() is: files and bytes done of the total (sizes from Expect).
+struct Progress {
+  std::size_t files_done = 0, files_total = 0;
+  std::uint64_t bytes_done = 0, bytes_total = 0;
+};
+
 struct Options {
   int jobs = 4;              // parallel transfers
   int retries = 3;           // for transient failures (connection reset, 5xx, timeout)
   long connect_timeout_s = 30;
   long low_speed_time_s = 60;  // abort a transfer slower than 1 byte/s for this long
+  // Called by fetch() about every 200 ms while it runs and once at its end.
+  std::function<void(const Progress&)> on_progress;
 };
 
 class Transport {

@@ -1,7 +1,8 @@
 """fetch-transient-faults: 503 twice then OK (on InRelease, an index and a .deb), a
 connection reset in the middle of a .deb (resumed with Range), a truncated body and a
 slow index all still succeed with the right bytes; a server that keeps answering 503
-is an environment error (exit 3) after the retries, leaving nothing in --dest."""
+is an environment error (exit 3) after the retries (with a cold cache), leaving nothing
+in --dest."""
 import os
 
 import acitest as t
@@ -50,7 +51,7 @@ t.eq(tm.listing(dest), sorted(os.path.basename(x) for x in (hello, data, tool_de
 # fetch-5xx-forever: exit 3 after the retries (1 + 3 attempts), nothing left behind.
 srv.faults({hello: {"kind": "status", "code": 503}})
 dest2 = os.path.join(work, "debs2")
-p = t.run(tm.fetch_cmd(fetch, src, dest2, "hello-acikit"), check=3)
+p = t.run(tm.fetch_cmd(fetch, src, dest2, "hello-acikit", extra=["--cache", os.path.join(work, "cold")]), check=3)
 t.eq(p.stderr, "aci-fetch: error: %s%s: HTTP status 503 (after 4 attempts)\n" % (srv.url.rstrip("/"), hello),
      "5xx forever stderr")
 t.eq(tm.listing(dest2), [], "nothing in --dest")

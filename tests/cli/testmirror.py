@@ -28,6 +28,12 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# aci-fetch caches what it verified under $XDG_CACHE_HOME/acikit: each test
+# process gets its own, so runs never see each other's (or the user's) cache.
+_CACHE_HOME = __import__("tempfile").mkdtemp(prefix="acikit-xdg.")
+atexit.register(shutil.rmtree, _CACHE_HOME, True)
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
 DATE = "Thu, 03 Dec 2026 10:00:00 UTC"
 
 

@@ -1,6 +1,7 @@
 // aci-fetch: download Debian packages, verified InRelease → index → .deb (DESIGN.md).
 #include "cli/run.hpp"
 #include "ops/fetch.hpp"
+#include "repo/lock.hpp"
 #include "util/error.hpp"
 
 #include <acikit/version.hpp>
@@ -10,7 +11,10 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <boost/program_options.hpp>
 
+#include <filesystem>
 #include <iostream>
+
+#include <unistd.h>
 
 namespace po = boost::program_options;
 
@@ -20,21 +24,43 @@ int main(int argc, char** argv)
     acikit::ops::FetchOptions options;
     std::vector<std::string> sources;
     po::options_description visible(
-        "Usage: aci-fetch [OPTIONS] PACKAGE[=VERSION]...\n"
-        "Download Debian packages into DEST and print their paths, one per line, in the\n"
-        "order given. Each source's InRelease (or Release + Release.gpg) is verified with\n"
-        "its Signed-By keyring, each index by size and SHA256 from it, each .deb by size\n"
-        "and SHA256 from its index. Without a version, the highest version across all\n"
-        "sources is chosen.\n\nOptions");
+        "Usage: aci-fetch [OPTIONS] PACKAGE...\n"
+        "       aci-fetch [OPTIONS] --lock FILE\n"
+        "Download Debian packages into DEST and print their paths, one per line. Each\n"
+        "source's InRelease (or Release + Release.gpg, only when InRelease is absent) is\n"
+        "verified with its Signed-By keyring, each index by size and SHA256 from it, each\n"
+        ".deb by size and SHA256 from its index. PACKAGE is NAME (the highest version\n"
+        "across all sources), NAME=VERSION or NAME/SUITE. With --exact only the named\n"
+        "packages are fetched, in the order given; otherwise their dependency closure\n"
+        "(Depends, Pre-Depends), sorted by name. Verified files are kept in a\n"
+        "content-addressed cache: a repeated run downloads only the signed releases.\n\nOptions");
+    std::string as_of;
     visible.add_options()
       ("sources", po::value<std::vector<std::string>>(&sources),
        "apt sources file (.sources deb822 or one-line .list); repeatable; "
-       "default: /etc/apt/sources.list and sources.list.d/")
+       "default: /etc/apt/sources.list and sources.list.d/; with --lock: where each locked "
+       "suite is fetched from (e.g. a file:// partial mirror)")
       ("keyring", po::value<std::string>(), "OpenPGP keyring for every source (replaces Signed-By)")
       ("arch", po::value<std::string>(), "Debian architecture (default: amd64)")
       ("dest", po::value<std::string>(), "directory for the .deb files (default: .)")
+      ("exact", "exactly the named packages, no dependencies (packages2aci's list)")
+      ("exclude", po::value<std::vector<std::string>>(&options.excludes), "never add NAME to the closure; repeatable")
+      ("with-recommends", "follow Recommends too")
+      ("pin", po::value<std::vector<std::string>>(&options.pins),
+       "NAME=VERSION or NAME/SUITE for the closure without requesting NAME; repeatable")
+      ("explain", "print why each package is in the closure, on stderr")
+      ("lock", po::value<std::string>(), "fetch exactly this lockfile's packages, re-verifying the chain against "
+                                        "the recorded InRelease (from the cache, or the source)")
+      ("lock-out", po::value<std::string>(), "write a lockfile of what was fetched")
+      ("mirror-out", po::value<std::string>(), "write a partial mirror (Debian layout) of the releases, indexes and "
+                                              "packages used")
+      ("cache", po::value<std::string>(), "cache directory (default: $XDG_CACHE_HOME/acikit or ~/.cache/acikit)")
+      ("offline", "no network: everything, the releases too, from the cache")
+      ("as-of", po::value<std::string>(&as_of), "judge Valid-Until and key expiry at DATE (YYYY-MM-DD or RFC 3339) "
+                                               "instead of now (a lock build: the time the lock was made)")
+      ("json", po::value<std::string>(), "write a JSON report to FILE; '-': on stdout instead of the paths")
       ("jobs,j", po::value<int>(&options.jobs), "parallel downloads (default: 4)")
-      ("quiet,q", "no progress on stderr")
+      ("quiet,q", "no progress and no notes on stderr")
       ("help,h", "show this help")
       ("version", "show the version");
     po::options_description hidden;
@@ -71,7 +97,23 @@ int main(int argc, char** argv)
       options.dest = vm["dest"].as<std::string>();
     }
     options.quiet = vm.count("quiet") > 0;
-    if (options.packages.empty()) {
+    options.progress = isatty(STDERR_FILENO) != 0;
+    options.exact = vm.count("exact") > 0;
+    options.with_recommends = vm.count("with-recommends") > 0;
+    options.explain = vm.count("explain") > 0;
+    options.offline = vm.count("offline") > 0;
+    for (const char* name : {"lock", "lock-out", "mirror-out", "cache", "json"}) {
+      if (vm.count(name)) {
+        std::filesystem::path p = vm[name].as<std::string>();
+        std::string n = name;
+        (n == "lock" ? options.lock : n == "lock-out" ? options.lock_out : n == "mirror-out" ? options.mirror_out
+                       : n == "cache" ? options.cache : options.json) = p;
+      }
+    }
+    if (vm.count("as-of")) {
+      options.as_of = acikit::repo::parse_date_arg(as_of, "--as-of");
+    }
+    if (options.packages.empty() && !options.lock) {
       acikit::throw_usage("no PACKAGE given (see --help)");
     }
     return acikit::ops::fetch_main(options);

@@ -7,6 +7,7 @@
 #include "repo/lock.hpp"
 #include "repo/packages.hpp"
 #include "repo/release.hpp"
+#include "repo/resolver.hpp"
 #include "repo/sources.hpp"
 #include "signature/signature.hpp"
 #include "util/atomic_file.hpp"
@@ -339,10 +340,27 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& given_trans
   if (!options.lock && options.packages.empty()) {
     throw_usage("no PACKAGE given");
   }
+  if (options.exact && (!options.excludes.empty() || options.with_recommends || !options.pins.empty())) {
+    throw_usage("--exclude, --with-recommends and --pin need resolution: not with --exact");
+  }
   // Parse every request first: a typo is a usage error before any download.
+  // NAME/SUITE requests NAME and pins it to that suite.
   std::vector<repo::Request> requests;
+  std::vector<repo::Pin> pins;
   for (const auto& p : options.packages) {
-    requests.push_back(repo::Request::parse(p));
+    const auto slash = p.find('/');
+    if (slash != std::string::npos && p.find('=') > slash) {
+      if (options.exact) {
+        throw_usage("package request '" + p + "': NAME/SUITE needs resolution: not with --exact");
+      }
+      pins.push_back(repo::Pin::parse(p));
+      requests.push_back(repo::Request::parse(pins.back().name));
+    } else {
+      requests.push_back(repo::Request::parse(p));
+    }
+  }
+  for (const auto& p : options.pins) {
+    pins.push_back(repo::Pin::parse(p));
   }
 
   std::optional<repo::Lock> lock;
@@ -539,10 +557,38 @@ FetchReport fetch(const FetchOptions& options, transport::Transport& given_trans
       chosen.push_back(match);
       reasons.push_back({"locked"});
     }
-  } else {
+  } else if (options.exact) {
     for (const auto& r : requests) {
       chosen.push_back(&repo::select(index, r, options.arch));
       reasons.push_back({"requested"});
+    }
+  } else {
+    repo::ResolveOptions ro;
+    ro.arch = options.arch;
+    ro.with_recommends = options.with_recommends;
+    ro.excludes = options.excludes;
+    ro.pins = pins;
+    for (const auto& p : plans) {
+      ro.suites.push_back(p.source.suite);
+    }
+    const repo::Resolution res = repo::resolve(index, ro, requests);
+    for (const auto& rp : res.packages) {
+      chosen.push_back(rp.package);
+      std::vector<std::string> why;
+      for (const auto& r : rp.reasons) {
+        why.push_back(r.str());
+      }
+      reasons.push_back(std::move(why));
+    }
+    report.explain = res.explain();
+    for (const auto& e : res.excluded) {
+      report.notes.push_back("excluded: " + e.str());
+    }
+    for (const auto& k : res.skipped_recommends) {
+      report.notes.push_back("skipped: " + k.str());
+    }
+    for (const auto& u : res.unused_pins) {
+      report.notes.push_back("unused pin: " + u);
     }
   }
 
@@ -772,6 +818,11 @@ int fetch_main(const FetchOptions& options)
                                     ? std::string("the lockfile's as_of")
                                     : std::string("the time the lockfile was made")) +
                                "), not now");
+  }
+  if (!options.quiet) {
+    for (const auto& n : report.notes) {
+      cli::info("aci-fetch", n);
+    }
   }
   if (options.explain) {
     std::string text = report.explain;

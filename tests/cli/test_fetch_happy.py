@@ -1,4 +1,4 @@
-"""fetch-happy-path: the highest version across two suites (1.10-1 in "stable" beats
+"""fetch-happy-path (--exact: packages2aci's list, no dependencies): the highest version across two suites (1.10-1 in "stable" beats
 1.2-1 in "updates", which comes last), NAME=VERSION, an epoch / '+' / '~' pool name,
 an Architecture: all package; paths on stdout in request order, files byte-identical
 to the pool; one kept-alive connection pool; a second run keeps verified files; the
@@ -16,7 +16,7 @@ dest = os.path.join(work, "debs")
 fetch = t.tool("aci-fetch")
 
 p = t.run(tm.fetch_cmd(fetch, src, dest, "hello-acikit", "tool-acikit", "acikit-data", "hello-acikit=1.2-1",
-                       "hello-acikit=1.0-1"), check=0)
+                       "hello-acikit=1.0-1", extra=["--exact"]), check=0)
 names = ["hello-acikit_1.10-1_amd64.deb", "tool-acikit_1%3a2.0+dfsg~rc1-1_amd64.deb", "acikit-data_0.1-1_all.deb",
          "hello-acikit_1.2-1_amd64.deb", "hello-acikit_1.0-1_amd64.deb"]
 t.eq(p.stdout, "".join(os.path.join(dest, n) + "\n" for n in names), "paths on stdout, in request order")

@@ -28,7 +28,7 @@ srv.faults({
     data: {"kind": "status", "code": 502, "times": 2},
     tool_deb: {"kind": "truncate", "after": 200, "times": 1},
 })
-p = t.run(tm.fetch_cmd(fetch, src, dest, "hello-acikit", "acikit-data", "tool-acikit"), check=0)
+p = t.run(tm.fetch_cmd(fetch, src, dest, "hello-acikit", "acikit-data", "tool-acikit", extra=["--exact"]), check=0)
 t.eq(p.stdout.splitlines(), [os.path.join(dest, os.path.basename(x)) for x in (hello, data, tool_deb)], "stdout")
 for (name, version), deb in debs.items():
     got = os.path.join(dest, os.path.basename(deb))

@@ -110,7 +110,9 @@ class Mirror:
     def index_dir(self, suite, component="main"):
         return "dists/%s/%s/binary-%s" % (suite, component, self.arch)
 
-    def write(self, sign_key=None, by_hash=True, inrelease=True, release_gpg=True, valid_until=None):
+    def write(self, sign_key=None, by_hash=True, inrelease=True, release_gpg=True, valid_until=None,
+              weak_only=False):
+        """weak_only: the Release lists MD5Sum (and SHA1) only, no SHA256."""
         for suite, comps in self.suites.items():
             dist = os.path.join(self.root, "dists", suite)
             files = []
@@ -151,8 +153,12 @@ class Mirror:
                 lines.append("Acquire-By-Hash: yes")
             lines.append("MD5Sum:")
             lines += [" %s %8d %s" % (hashlib.md5(d).hexdigest(), len(d), n) for n, d in files]
-            lines.append("SHA256:")
-            lines += [" %s %8d %s" % (hashlib.sha256(d).hexdigest(), len(d), n) for n, d in files]
+            if weak_only:
+                lines.append("SHA1:")
+                lines += [" %s %8d %s" % (hashlib.sha1(d).hexdigest(), len(d), n) for n, d in files]
+            else:
+                lines.append("SHA256:")
+                lines += [" %s %8d %s" % (hashlib.sha256(d).hexdigest(), len(d), n) for n, d in files]
             release = os.path.join(dist, "Release")
             with open(release, "w") as f:
                 f.write("\n".join(lines) + "\n")

@@ -3,7 +3,9 @@
 #include "util/error.hpp"
 
 #include <cerrno>
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,17 +15,80 @@
 
 namespace acikit::util {
 
+namespace {
+
+bool same_file(int fd, const std::filesystem::path& path)
+{
+  struct stat a {}, b {};
+  return ::fstat(fd, &a) == 0 && ::lstat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
+}
+
+// Removes NAME.tmp.XXXXXX beside `final` (not `own`) when no process holds an
+// flock on it: its writer died before commit() or abandon() (SIGKILL). Best
+// effort: a temporary that cannot be opened or removed is left alone.
+void remove_stale_temporaries(const std::filesystem::path& final, const std::filesystem::path& own)
+{
+  std::filesystem::path dir = final.parent_path();
+  if (dir.empty()) {
+    dir = ".";
+  }
+  const std::string prefix = final.filename().string() + ".tmp.";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) {
+    return;
+  }
+  while (const dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0) {
+      continue;
+    }
+    std::filesystem::path p = dir / name;
+    if (p == own) {
+      continue;
+    }
+    int fd = ::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      continue;
+    }
+    struct stat st {};
+    // Locked: a live writer. Unlocked but renamed meanwhile: nothing to do.
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+        same_file(fd, p)) {
+      ::unlink(p.c_str());
+    }
+    ::close(fd);
+  }
+  ::closedir(d);
+}
+
+} // namespace
+
 AtomicFile::AtomicFile(std::filesystem::path final_path, unsigned mode)
   : m_final(std::move(final_path))
 {
-  std::string tmpl = m_final.string() + ".tmp.XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  m_fd = mkostemp(buf.data(), O_CLOEXEC);
-  if (m_fd < 0) {
-    throw_errno(m_final.string(), "cannot create temporary file");
+  for (int attempt = 0;; ++attempt) {
+    std::string tmpl = m_final.string() + ".tmp.XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    m_fd = mkostemp(buf.data(), O_CLOEXEC);
+    if (m_fd < 0) {
+      throw_errno(m_final.string(), "cannot create temporary file");
+    }
+    m_temp = buf.data();
+    // Held until the rename (or the process's death): see remove_stale_temporaries.
+    // A concurrent sweep may have removed the new file before it was locked; then
+    // the name no longer leads to it, and another one is made.
+    if (::flock(m_fd, LOCK_EX) == 0 && same_file(m_fd, m_temp)) {
+      break;
+    }
+    ::close(m_fd);
+    m_fd = -1;
+    if (attempt == 10) {
+      throw_environment(m_temp.string(), "temporary file removed while being created");
+    }
   }
-  m_temp = buf.data();
+  remove_stale_temporaries(m_final, m_temp);
   if (fchmod(m_fd, mode) != 0) {
     int err = errno;
     abandon();
@@ -59,11 +124,8 @@ void AtomicFile::commit(Overwrite overwrite)
   if (fsync(m_fd) != 0) {
     throw_errno(m_temp.string(), "fsync failed");
   }
-  if (::close(m_fd) != 0) {
-    m_fd = -1;
-    throw_errno(m_temp.string(), "close failed");
-  }
-  m_fd = -1;
+  // The descriptor (and its flock) stays open until the temporary name is gone,
+  // so no other writer's sweep can take it for a crashed one's.
   if (overwrite == Overwrite::no) {
     // link() fails with EEXIST instead of replacing: no race with another writer.
     if (::link(m_temp.c_str(), m_final.c_str()) != 0) {
@@ -81,16 +143,19 @@ void AtomicFile::commit(Overwrite overwrite)
     throw_errno(m_final.string(), "cannot rename into place", err);
   }
   m_done = true;
+  // After a successful fsync, close(2) has nothing left to report for a regular file.
+  ::close(m_fd);
+  m_fd = -1;
 }
 
 void AtomicFile::abandon()
 {
+  if (!m_temp.empty() && !m_done) {
+    ::unlink(m_temp.c_str());
+  }
   if (m_fd >= 0) {
     ::close(m_fd);
     m_fd = -1;
-  }
-  if (!m_temp.empty()) {
-    ::unlink(m_temp.c_str());
   }
   m_done = true;
 }

@@ -2,6 +2,11 @@
 // AtomicFile: write NAME.tmp.XXXXXX beside NAME, fsync, rename on commit().
 // Destroyed without commit() (an exception, a failed check) it removes the
 // temporary, so a final name never holds a partial or unverified file.
+//
+// A process killed outright (SIGKILL, power loss) cannot remove its temporary, so
+// the writer holds an flock(2) on it until it is renamed, and every new
+// AtomicFile for NAME removes the NAME.tmp.XXXXXX files nobody holds a lock on:
+// the next run cleans up after a crashed one, and never touches a live writer's.
 #include <cstddef>
 #include <filesystem>
 #include <string>

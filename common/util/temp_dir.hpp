@@ -1,5 +1,9 @@
 #pragma once
 // TempDir: a private directory (mode 0700) removed recursively on destruction.
+// Made under an explicit `parent` (a staging directory inside an output
+// directory), it is flock(2)ed while it lives, and PREFIX.XXXXXX siblings that
+// nobody holds a lock on (left by a process killed outright) are removed: the next
+// run cleans up after a crashed one and never touches a live one's.
 #include <filesystem>
 #include <string>
 
@@ -18,6 +22,7 @@ public:
 
 private:
   std::filesystem::path m_path;
+  int m_fd = -1;  // holds the flock
 };
 
 } // namespace acikit::util

@@ -492,6 +492,7 @@ AciReport verify_aci_stream(const compress::Input& in, const std::string& name, 
 
   std::optional<std::string> manifest_text;
   bool stream_ok = true;
+  std::uint64_t last_end = 0;  // stream offset after the last entry's data
 
   for (;;) {
     archive_entry* e = nullptr;
@@ -510,6 +511,12 @@ AciReport verify_aci_stream(const compress::Input& in, const std::string& name, 
     }
     EntryMeta meta = meta_of(e);
     if (!check.entry(meta)) {
+      // Skip the data now, to know where the entry ends: libarchive takes a
+      // stream that stops at an entry boundary as complete (no end marker).
+      if (archive_read_data_skip(a) != ARCHIVE_OK) {
+        continue;  // the next header read reports it
+      }
+      last_end = static_cast<std::uint64_t>(archive_filter_bytes(a, 0));
       continue;
     }
     auto size = archive_entry_size(e);
@@ -526,6 +533,9 @@ AciReport verify_aci_stream(const compress::Input& in, const std::string& name, 
       continue;
     }
     manifest_text = std::move(text);
+    if (archive_read_data_skip(a) == ARCHIVE_OK) {
+      last_end = static_cast<std::uint64_t>(archive_filter_bytes(a, 0));
+    }
   }
 
   if (stream_ok) {
@@ -533,6 +543,9 @@ AciReport verify_aci_stream(const compress::Input& in, const std::string& name, 
     // (spec/aci.md: the image is a tar file; trailing bytes would be hashed
     // into the image ID yet carry no entries).
     std::uint64_t consumed = static_cast<std::uint64_t>(archive_filter_bytes(a, 0));
+    if (consumed < last_end + 512) {
+      check.error("tar: no end-of-archive marker (truncated at an entry boundary?)");
+    }
     bool trailing = !stream.zeros_after(consumed);
     try {
       std::array<char, k_chunk> buf{};

@@ -194,6 +194,8 @@ def build(directory):
     add("empty-file", b"", False, ['tar: Unrecognized archive format'])
     add("truncated-gzip", gzip.compress(good, mtime=0)[:200], False, ["truncated gzip stream"])
     add("truncated-tar", good[:1536 + 100], False, ['tar: Truncated tar archive'])
+    add("truncated-at-entry-boundary", good[:2048], False,
+        ["tar: no end-of-archive marker (truncated at an entry boundary?)"], [exec_gone])
     add("truncated-xz", lzma.compress(good)[:150], False, ['truncated xz stream'])
     add("truncated-bzip2", bz2.compress(good)[:150], False, ['truncated bzip2 stream'])
 

@@ -27,6 +27,8 @@ INTENDED = {
     "garbage-in-end-padding": "likewise, inside the zero blocks after the marker",
     "trailing-garbage-gzip": "likewise, inside the compressed stream",
     "gzip-trailing-after-stream": "data after the last gzip member; Go's gzip reader ignores it",
+    "truncated-at-entry-boundary": "a stream that stops between entries, without the end-of-archive marker, "
+                                   "is cut short; Go's archive/tar (and libarchive) take it as complete",
     "duplicate-json-key": "two 'name' keys mean different names to different JSON readers (Go keeps the "
                           "last); aci-verify refuses the ambiguity",
     "case-folded-json-key": "Go's encoding/json matches keys case-insensitively, so 'Name' overrides 'name' "

@@ -1,4 +1,4 @@
-// aci-manifest: generate an appc image manifest from flags (ops/manifest.hpp).
+// aci-manifest: generate, patch or print an appc image manifest (ops/manifest.hpp).
 #include "cli/run.hpp"
 #include "ops/manifest.hpp"
 #include "util/error.hpp"
@@ -16,9 +16,15 @@ int main(int argc, char** argv)
   return acikit::cli::run("aci-manifest", [&] {
     acikit::ops::ManifestOptions o;
     po::options_description desc(
-        "Usage: aci-manifest --name NAME [--exec PATH [--exec-arg ARG]...] [options]\n"
-        "Writes a canonical appc image manifest (JSON).\n\nOptions");
-    std::string arch, debian_arch, exec, user, group, workdir, version;
+        "Usage: aci-manifest [generate] --name NAME [--exec PATH [--exec-arg ARG]...] [options]\n"
+        "       aci-manifest patch [options] INPUT      (INPUT: a manifest file or an .aci)\n"
+        "       aci-manifest cat INPUT.aci|-\n"
+        "generate writes a canonical appc image manifest (JSON). patch applies the flags to a\n"
+        "manifest (--exec replaces the command line, --exec-arg alone appends to it, --env,\n"
+        "--label, --annotation set by name); on an .aci it rewrites the image atomically (in\n"
+        "place unless --output), every other entry byte for byte, and prints the new image ID.\n"
+        "cat prints an .aci's manifest, reading no further than its entry.\n\nOptions");
+    std::string arch, debian_arch, exec, user, group, workdir, version, lock;
     desc.add_options()
         ("help,h", "show this help and exit")
         ("version", "print the program version and exit")
@@ -35,11 +41,25 @@ int main(int argc, char** argv)
         ("env", po::value(&o.env), "NAME=VALUE environment variable (repeatable)")
         ("label", po::value(&o.labels), "NAME=VALUE label (repeatable)")
         ("annotation", po::value(&o.annotations), "NAME=VALUE annotation (repeatable)")
+        ("lock", po::value(&lock), "lockfile: record its Debian packages in the 'debian-packages' annotation")
+        ("replace-exec", "patch: --exec-arg replaces the existing arguments (exec[0] kept)")
         ("output,o", po::value(&o.output)->default_value("-"), "output file (written atomically), - = stdout");
+    po::options_description hidden;
+    hidden.add_options()("input", po::value(&o.input));
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description pos;
+    pos.add("input", 1);
     po::variables_map vm;
     try {
       // --version with a value is the label; bare --version prints the program version.
       std::vector<std::string> args(argv + 1, argv + argc);
+      if (!args.empty() && (args[0] == "generate" || args[0] == "patch" || args[0] == "cat")) {
+        o.command = args[0] == "patch" ? acikit::ops::ManifestCommand::patch
+                    : args[0] == "cat" ? acikit::ops::ManifestCommand::cat
+                                       : acikit::ops::ManifestCommand::generate;
+        args.erase(args.begin());
+      }
       for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--version" && i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
           args[i] = "--image-version";
@@ -47,7 +67,11 @@ int main(int argc, char** argv)
           args[i] = "--image-version=" + args[i].substr(10);
         }
       }
-      po::store(po::command_line_parser(args).options(desc).run(), vm);
+      auto parser = po::command_line_parser(args).options(all);
+      if (o.command != acikit::ops::ManifestCommand::generate) {
+        parser.positional(pos);
+      }
+      po::store(parser.run(), vm);
       po::notify(vm);
     } catch (const po::error& e) {
       acikit::throw_usage(e.what());
@@ -61,6 +85,10 @@ int main(int argc, char** argv)
       return 0;
     }
     if (vm.count("image-version")) o.version = version;
+    if (vm.count("lock")) o.lock = lock;
+    o.replace_exec = vm.count("replace-exec") > 0;
+    o.os_given = !vm["os"].defaulted();
+    o.output_given = !vm["output"].defaulted();
     if (vm.count("arch")) o.arch = arch;
     if (vm.count("debian-arch")) o.debian_arch = debian_arch;
     if (vm.count("exec")) o.exec = exec;

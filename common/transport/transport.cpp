@@ -288,6 +288,19 @@ size_t write_cb(char* data, size_t size, size_t n, void* user)
       } else if (t->status == 200 && t->written > 0) {
         t->reset_data();  // the server ignored our Range: start over
       }
+      if ((t->status == 200 || t->status == 206) && t->expect.size) {
+        // A server announcing another size than the verified index says is
+        // wrong whatever it sends: refuse before taking any byte.
+        curl_off_t cl = -1;
+        curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+        if (cl >= 0) {
+          std::uint64_t start = t->status == 206 ? t->content_range_start.value_or(0) : 0;
+          std::uint64_t announced = start + static_cast<std::uint64_t>(cl);
+          if (announced != *t->expect.size) {
+            check_expected(t->url, t->expect, announced, "");
+          }
+        }
+      }
     }
     if (t->status != 200 && t->status != 206) {
       return len;  // an error page: not kept

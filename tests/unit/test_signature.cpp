@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -310,14 +311,26 @@ TEST_CASE("release-gpg-detached-good-and-bad", "[signature]")
 
 TEST_CASE("verifier-home-removed-and-no-agent-left", "[signature]")
 {
+  // Homes other processes left behind (a crashed or killed run) are not ours:
+  // ours is the one that appears while the Verifier lives.
+  const auto homes = [] {
+    std::set<std::string> found;
+    for (const auto& e : fs::directory_iterator("/tmp")) {
+      std::string n = e.path().filename().string();
+      if (n.rfind("acikit-gpg.", 0) == 0 && fs::exists(e.path() / "gpg.conf")) {
+        found.insert(e.path().string());
+      }
+    }
+    return found;
+  };
+  const std::set<std::string> before = homes();
   std::string home;
   {
     Verifier v(Keyring::from_file(fx().path("keyring.gpg")));
     v.verify_clearsigned(slurp(fx().path("good.asc")), "InRelease");
-    for (const auto& e : fs::directory_iterator("/tmp")) {
-      std::string n = e.path().filename().string();
-      if (n.rfind("acikit-gpg.", 0) == 0 && fs::exists(e.path() / "gpg.conf")) {
-        home = e.path().string();
+    for (const auto& h : homes()) {
+      if (!before.count(h)) {
+        home = h;
       }
     }
   }

@@ -4,10 +4,15 @@
 
 #include <bzlib.h>
 #include <isa-l/igzip_lib.h>
+#include <libdeflate.h>
 #include <lzma.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -48,63 +53,206 @@ private:
   Output m_out;
 };
 
+// gzip in independent blocks (RFC 1952 §2.2: a gzip file is a series of members):
+// every k_gzip_block bytes of input become one complete member, compressed on a
+// pool of threads and written in order. The bytes depend only on the input and
+// the level, never on the thread count (unlike multi-threaded xz). Levels 0-3 are
+// ISA-L igzip (streaming, fastest), 4-12 libdeflate (whole-buffer, smaller).
+constexpr std::size_t k_gzip_block = 1 << 20;
+
+std::vector<std::uint8_t> gzip_isal(const std::uint8_t* in, std::size_t n, int level)
+{
+  static const std::size_t k_level_buf[] = {ISAL_DEF_LVL0_DEFAULT, ISAL_DEF_LVL1_DEFAULT, ISAL_DEF_LVL2_DEFAULT,
+                                            ISAL_DEF_LVL3_DEFAULT};
+  thread_local std::vector<std::uint8_t> level_buf;
+  level_buf.resize(k_level_buf[level]);
+  isal_zstream s{};
+  isal_deflate_init(&s);
+  s.gzip_flag = IGZIP_GZIP;
+  s.level = static_cast<std::uint32_t>(level);
+  s.level_buf = level_buf.data();
+  s.level_buf_size = static_cast<std::uint32_t>(level_buf.size());
+  s.next_in = const_cast<std::uint8_t*>(in);
+  s.avail_in = static_cast<std::uint32_t>(n);
+  s.end_of_stream = 1;
+  std::vector<std::uint8_t> out(n + n / 8 + 1024);
+  std::size_t used = 0;
+  for (;;) {
+    s.next_out = out.data() + used;
+    s.avail_out = static_cast<std::uint32_t>(out.size() - used);
+    if (isal_deflate(&s) != COMP_OK) {
+      throw_environment("gzip", "ISA-L deflate failed");
+    }
+    used = out.size() - s.avail_out;
+    if (s.internal_state.state == ZSTATE_END) {
+      break;
+    }
+    out.resize(out.size() * 2);
+  }
+  out.resize(used);
+  return out;
+}
+
+std::vector<std::uint8_t> gzip_libdeflate(const std::uint8_t* in, std::size_t n, int level)
+{
+  struct Free {
+    void operator()(libdeflate_compressor* c) const noexcept { libdeflate_free_compressor(c); }
+  };
+  thread_local std::unique_ptr<libdeflate_compressor, Free> compressor;
+  thread_local int compressor_level = -1;
+  if (compressor_level != level) {
+    compressor.reset(libdeflate_alloc_compressor(level));
+    compressor_level = level;
+    if (!compressor) {
+      throw std::bad_alloc();
+    }
+  }
+  std::vector<std::uint8_t> out(libdeflate_gzip_compress_bound(compressor.get(), n));
+  std::size_t used = libdeflate_gzip_compress(compressor.get(), in, n, out.data(), out.size());
+  if (used == 0) {
+    throw_environment("gzip", "libdeflate compression failed");
+  }
+  out.resize(used);
+  return out;
+}
+
 class GzipEncoder : public Encoder {
 public:
-  GzipEncoder(int level, Output out) : m_out(std::move(out)), m_buf(k_buffer_size)
+  GzipEncoder(int level, unsigned threads, Output out) : m_out(std::move(out)), m_level(level)
   {
-    isal_deflate_init(&m_s);
-    m_s.gzip_flag = IGZIP_GZIP;
-    m_s.level = static_cast<std::uint32_t>(level);
-    static const std::size_t k_level_buf[] = {ISAL_DEF_LVL0_DEFAULT, ISAL_DEF_LVL1_DEFAULT,
-                                              ISAL_DEF_LVL2_DEFAULT, ISAL_DEF_LVL3_DEFAULT};
-    m_level_buf.resize(k_level_buf[level]);
-    m_s.level_buf = m_level_buf.data();
-    m_s.level_buf_size = static_cast<std::uint32_t>(m_level_buf.size());
+    m_block.reserve(k_gzip_block);
+    for (unsigned i = 0; i < threads; ++i) {
+      m_workers.emplace_back([this] { work(); });
+    }
   }
+  ~GzipEncoder() override
+  {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_stop = true;
+    }
+    m_work_cv.notify_all();
+    for (auto& t : m_workers) {
+      t.join();
+    }
+  }
+  GzipEncoder(const GzipEncoder&) = delete;
+  GzipEncoder& operator=(const GzipEncoder&) = delete;
 
   void write(const void* data, std::size_t size) override
   {
-    auto* p = bytes(data);
+    auto* p = static_cast<const std::uint8_t*>(data);
     while (size > 0) {
-      auto chunk = static_cast<std::uint32_t>(std::min<std::size_t>(size, 1u << 30));
-      m_s.next_in = p;
-      m_s.avail_in = chunk;
-      m_s.end_of_stream = 0;
-      run(false);
-      p += chunk;
-      size -= chunk;
+      std::size_t k = std::min(size, k_gzip_block - m_block.size());
+      m_block.insert(m_block.end(), p, p + k);
+      p += k;
+      size -= k;
+      if (m_block.size() == k_gzip_block) {
+        submit();
+      }
     }
   }
 
   void finish() override
   {
-    m_s.next_in = nullptr;
-    m_s.avail_in = 0;
-    m_s.end_of_stream = 1;
-    run(true);
+    // An empty input is still one (empty) member: a valid gzip file.
+    if (!m_block.empty() || !m_any) {
+      submit();
+    }
+    while (!m_pending.empty()) {
+      emit_front();
+    }
   }
 
 private:
-  void run(bool finishing)
+  struct Job {
+    std::vector<std::uint8_t> in, out;
+    bool done = false;
+    std::exception_ptr error;
+  };
+
+  std::vector<std::uint8_t> compress(const std::vector<std::uint8_t>& in) const
   {
-    do {
-      m_s.next_out = m_buf.data();
-      m_s.avail_out = static_cast<std::uint32_t>(m_buf.size());
-      int rc = isal_deflate(&m_s);
-      if (rc != COMP_OK) {
-        throw_environment("gzip", "ISA-L deflate failed (" + std::to_string(rc) + ")");
+    return m_level <= 3 ? gzip_isal(in.data(), in.size(), m_level) : gzip_libdeflate(in.data(), in.size(), m_level);
+  }
+
+  void submit()
+  {
+    m_any = true;
+    auto job = std::make_shared<Job>();
+    job->in.swap(m_block);
+    m_block.reserve(k_gzip_block);
+    if (m_workers.empty()) {
+      job->out = compress(job->in);
+      job->done = true;
+      m_pending.push_back(job);
+    } else {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_pending.push_back(job);
+      m_queue.push_back(job);
+    }
+    m_work_cv.notify_one();
+    // Bounded memory: a few blocks in flight per thread.
+    while (m_pending.size() > 2 * m_workers.size() + 1) {
+      emit_front();
+    }
+  }
+
+  void emit_front()
+  {
+    std::shared_ptr<Job> job = m_pending.front();
+    {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      m_done_cv.wait(lock, [&] { return job->done; });
+    }
+    m_pending.pop_front();
+    if (job->error) {
+      std::rethrow_exception(job->error);
+    }
+    m_out(job->out.data(), job->out.size());
+  }
+
+  void work()
+  {
+    for (;;) {
+      std::shared_ptr<Job> job;
+      {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_work_cv.wait(lock, [&] { return m_stop || !m_queue.empty(); });
+        if (m_queue.empty()) {
+          return;
+        }
+        job = m_queue.front();
+        m_queue.pop_front();
       }
-      std::size_t produced = m_buf.size() - m_s.avail_out;
-      if (produced) {
-        m_out(m_buf.data(), produced);
+      std::vector<std::uint8_t> out;
+      std::exception_ptr error;
+      try {
+        out = compress(job->in);
+      } catch (...) {
+        error = std::current_exception();
       }
-    } while (m_s.avail_in > 0 || m_s.avail_out == 0 || (finishing && m_s.internal_state.state != ZSTATE_END));
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        job->out = std::move(out);
+        job->error = error;
+        job->done = true;
+        job->in = {};
+      }
+      m_done_cv.notify_all();
+    }
   }
 
   Output m_out;
-  isal_zstream m_s{};
-  std::vector<std::uint8_t> m_level_buf;
-  std::vector<std::uint8_t> m_buf;
+  int m_level;
+  std::vector<std::uint8_t> m_block;
+  bool m_any = false;
+  std::deque<std::shared_ptr<Job>> m_pending;  // in output order
+  std::deque<std::shared_ptr<Job>> m_queue;    // not yet started
+  std::mutex m_mutex;
+  std::condition_variable m_work_cv, m_done_cv;
+  bool m_stop = false;
+  std::vector<std::thread> m_workers;
 };
 
 class XzEncoder : public Encoder {
@@ -552,7 +700,7 @@ Format detect(std::string_view head)
 LevelRange level_range(Format format)
 {
   switch (format) {
-  case Format::gzip: return {0, ISAL_DEF_MAX_LEVEL, 3};
+  case Format::gzip: return {0, 12, 3};
   case Format::xz: return {0, 9, 6};
   case Format::bzip2: return {1, 9, 9};
   case Format::none: return {0, 0, 0};
@@ -570,7 +718,7 @@ std::unique_ptr<Encoder> make_encoder(const EncoderOptions& o, Output out)
   }
   switch (o.format) {
   case Format::none: return std::make_unique<NoneEncoder>(std::move(out));
-  case Format::gzip: return std::make_unique<GzipEncoder>(level, std::move(out));
+  case Format::gzip: return std::make_unique<GzipEncoder>(level, cpu_threads(o.threads), std::move(out));
   case Format::xz: return std::make_unique<XzEncoder>(level, o.threads, std::move(out));
   case Format::bzip2: return std::make_unique<Bzip2Encoder>(level, std::move(out));
   }

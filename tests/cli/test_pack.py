@@ -72,7 +72,7 @@ manifest = json.loads(tarfile.open(out).extractfile("manifest").read())
 t.eq(manifest["app"]["exec"], ["/usr/bin/tool", "a b"], "manifest content")
 
 p = t.run([V, out], check=0)
-t.eq(p.stdout, "%s: valid %s\n" % (out, image_id), "aci-verify says valid")
+t.eq(p.stdout.splitlines()[0], "%s: valid %s" % (out, image_id), "aci-verify says valid (warnings may follow)")
 
 # Reproducible: the same input gives the same image ID, whatever the compression.
 ids = {}
@@ -121,8 +121,8 @@ p = t.run([P, "--manifest", os.path.join(alt, "manifest"), "--rootfs", rootfs, b
 t.eq((p.returncode, p.stderr), (1, "aci-pack: error: %s: invalid JSON: duplicate key 'name' (keys equal but for case "
                                    "count as duplicates)\n" % os.path.join(alt, "manifest")), "bad manifest")
 t.check(not os.path.exists(bad_out), "nothing written for a bad manifest")
-p = t.run([P, "--level", "7", layout, os.path.join(d, "lvl.aci")])
-t.eq((p.returncode, p.stderr), (1, "aci-pack: error: --level: level 7 is not in 0..3 for gzip\n"), "bad level")
+p = t.run([P, "--level", "13", layout, os.path.join(d, "lvl.aci")])
+t.eq((p.returncode, p.stderr), (1, "aci-pack: error: --level: level 13 is not in 0..12 for gzip\n"), "bad level")
 p = t.run([P, "--compression", "zstd", layout, os.path.join(d, "z.aci")])
 t.eq((p.returncode, p.stderr), (2, "aci-pack: error: --compression: unknown compression 'zstd' (gzip, xz, bzip2 or none)\n"),
      "bad compression")

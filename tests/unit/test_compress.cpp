@@ -66,6 +66,9 @@ TEST_CASE("compress-round-trip-every-format-and-level")
                                                       {Format::gzip, 0},
                                                       {Format::gzip, 1},
                                                       {Format::gzip, 3},
+                                                      {Format::gzip, 4},
+                                                      {Format::gzip, 9},
+                                                      {Format::gzip, 12},
                                                       {Format::xz, 0},
                                                       {Format::xz, 6},
                                                       {Format::bzip2, 1},
@@ -136,12 +139,47 @@ TEST_CASE("decompress-refuses-trailing-garbage-truncation-and-corruption")
 TEST_CASE("compress-level-out-of-range")
 {
   try {
-    compress::compress_string("x", {Format::gzip, 4, 1});
+    compress::compress_string("x", {Format::gzip, 13, 1});
     FAIL("expected an error");
   } catch (const Error& e) {
-    CHECK(std::string(e.what()) == "--level: level 4 is not in 0..3 for gzip");
+    CHECK(std::string(e.what()) == "--level: level 13 is not in 0..12 for gzip");
   }
   CHECK_THROWS_AS(compress::compress_string("x", {Format::bzip2, 0, 1}), Error);
   CHECK(compress::parse_format("zstd") == std::nullopt);
   CHECK(compress::parse_format("xz") == Format::xz);
+}
+
+TEST_CASE("compress-gzip-blocks-same-bytes-for-any-thread-count")
+{
+  // 1 MiB blocks, one member each: the output depends on the input and level only.
+  auto data = sample(5 * 1024 * 1024 + 3);
+  for (int level : {3, 6}) {
+    CAPTURE(level);
+    auto one = compress::compress_string(data, {Format::gzip, level, 1});
+    for (unsigned threads : {2u, 3u, 8u}) {
+      CHECK(compress::compress_string(data, {Format::gzip, level, threads}) == one);
+    }
+    // Six members, each with a generic header (mtime 0, OS 255).
+    std::size_t members = 0;
+    for (std::size_t at = one.find("\x1f\x8b\x08\x00"); at != std::string::npos;
+         at = one.find("\x1f\x8b\x08\x00", at + 1)) {
+      if (one.substr(at + 4, 4) == std::string(4, '\0') && static_cast<unsigned char>(one[at + 9]) == 0xff) {
+        ++members;
+      }
+    }
+    CHECK(members >= 6);
+    CHECK(run_shell("gzip -dc", one) == data);
+    CHECK(run_shell("python3 -c 'import gzip,sys; sys.stdout.buffer.write(gzip.decompress(sys.stdin.buffer.read()))'",
+                    one) == data);
+  }
+}
+
+TEST_CASE("compress-gzip-best-is-smaller")
+{
+  auto data = sample(2 * 1024 * 1024);
+  auto fast = compress::compress_string(data, {Format::gzip, 3, 2});
+  auto best = compress::compress_string(data, {Format::gzip, 12, 2});
+  CHECK(best.size() < fast.size());
+  CHECK(compress::level_range(Format::gzip).max == 12);
+  CHECK(compress::level_range(Format::gzip).default_level == 3);
 }

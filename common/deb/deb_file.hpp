@@ -21,12 +21,17 @@ namespace acikit::deb {
 struct DebReadOptions {
   // Threads for liblzma's multi-threaded decoder of data.tar.xz / control.tar.xz:
   // 0 = one per core (up to 8), 1 = liblzma's single-threaded streaming decoder.
-  // Each thread holds a whole xz block: golang-1.19-go's data.tar.xz (14 blocks of
-  // ~23 MiB) peaks at ~110 MiB RSS with 2 threads, ~36 MiB with 1, which takes
-  // about 1.7x as long on an idle two-core machine.
+  // Each thread of liblzma's decoder holds a whole xz block, compressed and
+  // uncompressed, beside the dictionary: dpkg-deb's blocks of 24 MiB (3 x the 8 MiB
+  // dictionary of -6) need ~45 MiB each, so golang-1.19-go's data.tar.xz peaked at
+  // ~110 MiB RSS with 2 threads.
   unsigned xz_threads = 0;
-  // liblzma's memlimit_threading: it uses fewer threads when they would need more.
-  std::uint64_t xz_memlimit = 128u * 1024 * 1024;
+  // liblzma's memlimit_threading (all threads together): it uses fewer threads when
+  // they would need more, and decodes a block too big for it on the calling thread
+  // with only the dictionary (liblzma 5.4 lzma_stream_decoder_mt). 40 MiB keeps
+  // aci-unpack under 64 MiB RSS whatever the package; small blocks still decode on
+  // several threads.
+  std::uint64_t xz_memlimit = 40u * 1024 * 1024;
 };
 
 class DebFile {

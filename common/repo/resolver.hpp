@@ -97,7 +97,8 @@ struct Resolution {
 
 // The closure of `roots`. Errors (bad_input):
 //  - where = the request ("name" or "name=version"), for a root:
-//      "no package 'NAME' for architecture ARCH" (also "version V"),
+//      "no package 'NAME' for architecture ARCH" (also "version V", or a
+//        closing " (pinned NAME=V)" when pins ruled every candidate out),
 //      "package 'NAME' is both requested and excluded"
 //  - where = "resolve":
 //      "unsatisfiable dependencies: libfoo (>= 2) needed by bar 1.0-1; ..." listing

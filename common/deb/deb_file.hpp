@@ -6,6 +6,7 @@
 // (uncompressed, .gz, .xz, .zst, .bz2 or .lzma). Members whose names start with '_'
 // may appear between them and are ignored, as dpkg does; members after data.tar are
 // ignored too. Anything else is bad input naming the file and the member.
+#include "deb/prefetch.hpp"
 #include "entries/entry.hpp"
 
 #include <cstdint>
@@ -38,8 +39,11 @@ class DebFile {
 public:
   // Opens PATH and reads up to the start of data.tar: debian-binary and the whole
   // control.tar. Throws bad_input "NAME: member 'M': WHAT" for a malformed package,
-  // environment errors for I/O.
-  explicit DebFile(const std::filesystem::path& path, const DebReadOptions& options = {});
+  // environment errors for I/O. With prefetched (DataPrefetcher::open for this
+  // file), data.tar's decoded bytes come from it when it names the same member at
+  // the same offset as this reading of the ar archive.
+  explicit DebFile(const std::filesystem::path& path, const DebReadOptions& options = {},
+                   std::unique_ptr<PrefetchedData> prefetched = nullptr);
   ~DebFile();
   DebFile(const DebFile&) = delete;
   DebFile& operator=(const DebFile&) = delete;

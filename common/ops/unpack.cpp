@@ -2,6 +2,7 @@
 
 #include "cli/run.hpp"
 #include "deb/deb_file.hpp"
+#include "deb/prefetch.hpp"
 #include "entries/copy.hpp"
 #include "entries/memory.hpp"
 #include "entries/merged_usr.hpp"
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <thread>
 
 namespace acikit::ops {
 
@@ -202,10 +204,24 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
   entries::EntrySink& sink = dir_sink ? static_cast<entries::EntrySink&>(*dir_sink) : *tar_sink;
   entries::ConflictChecker conflicts(options.overwrite);
   std::vector<DpkgPackage> database;
-  for (const auto& path : paths) {
+  // Worker threads decode the data.tar.xz members ahead, block by block, into spool
+  // files (deb/prefetch.hpp); entries still reach the sink in package order.
+  unsigned threads = options.xz_threads ? options.xz_threads
+                                        : std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  std::unique_ptr<deb::DataPrefetcher> prefetcher;
+  if (threads > 1) {
+    deb::PrefetchOptions po;
+    po.threads = threads;
+    prefetcher = std::make_unique<deb::DataPrefetcher>(
+        std::vector<std::filesystem::path>(paths.begin(), paths.end()), po);
+  }
+  for (std::size_t index = 0; index < paths.size(); ++index) {
+    const auto& path = paths[index];
     deb::DebReadOptions read_options;
-    read_options.xz_threads = options.xz_threads;
-    deb::DebFile deb(path, read_options);
+    // What the prefetcher does not take decodes here, on one thread: the workers'
+    // decoders use the memory meanwhile.
+    read_options.xz_threads = prefetcher ? 1 : options.xz_threads;
+    deb::DebFile deb(path, read_options, prefetcher ? prefetcher->open(index) : nullptr);
     UnpackedPackage pkg;
     pkg.file = deb.name();
     pkg.package = deb.package();

@@ -83,6 +83,12 @@ int verrevcmp(std::string_view a, std::string_view b)
 
 Result<Version> Version::parse_impl(std::string_view text, bool strict)
 {
+  // dpkg reads versions as C strings: a NUL byte cannot be part of one. Inside
+  // the text it would compare like a digit or the end (order() is 0 for all
+  // three), which makes compare() intransitive (found by tests/fuzz/fuzz_version).
+  if (text.find('\0') != std::string_view::npos) {
+    return fail("version string has an embedded NUL byte");
+  }
   // Leading and trailing blanks are trimmed, inner ones refused (as dpkg).
   std::size_t b = 0;
   while (b < text.size() && is_blank(text[b])) {

@@ -294,7 +294,7 @@ Lock Lock::parse(std::string_view text, const std::string& file)
   Json j;
   try {
     j = Json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     throw_bad_input(file, std::string("not JSON: ") + e.what());
   }
   Fields top(j, "", file, {"version", "arch", "created", "as_of", "sources", "packages"});

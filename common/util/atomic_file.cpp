@@ -112,7 +112,7 @@ void AtomicFile::write(const void* data, std::size_t size)
       if (errno == EINTR) {
         continue;
       }
-      throw_errno(m_temp.string(), "write failed");
+      throw_errno(m_final.string(), "write failed");
     }
     p += n;
     size -= static_cast<std::size_t>(n);
@@ -122,7 +122,7 @@ void AtomicFile::write(const void* data, std::size_t size)
 void AtomicFile::commit(Overwrite overwrite)
 {
   if (fsync(m_fd) != 0) {
-    throw_errno(m_temp.string(), "fsync failed");
+    throw_errno(m_final.string(), "fsync failed");
   }
   // The descriptor (and its flock) stays open until the temporary name is gone,
   // so no other writer's sweep can take it for a crashed one's.

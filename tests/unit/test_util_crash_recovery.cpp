@@ -5,9 +5,15 @@
 #include <catch2/catch.hpp>
 
 #include "util/atomic_file.hpp"
+#include "util/error.hpp"
 #include "util/temp_dir.hpp"
 
+#include <sys/resource.h>
+
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -115,4 +121,32 @@ TEST_CASE("temp-dir-in-tmpdir-sweeps-nothing")
     ::unsetenv("TMPDIR");
   }
   CHECK(names(parent.path()) == std::set<std::string>{"acikit.Ab12Cd"});
+}
+
+TEST_CASE("atomic-file-write-error-names-the-final-name")
+{
+  // A write that fails (here EFBIG past RLIMIT_FSIZE; on a full disk ENOSPC) names
+  // the file the user asked for, not the temporary beside it; nothing is left.
+  util::TempDir dir;
+  auto target = dir.path() / "out.aci";
+  struct rlimit old {};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old) == 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = 4096;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  std::string message;
+  {
+    util::AtomicFile f(target);
+    try {
+      f.write(std::string(8192, 'x'));
+    } catch (const Error& e) {
+      message = e.what();
+      CHECK(e.code() == ExitCode::environment);
+    }
+  }
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  CHECK(message == target.string() + ": write failed: " + std::strerror(EFBIG));
+  CHECK(fs::is_empty(dir.path()));
 }

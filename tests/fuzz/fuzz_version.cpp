@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const Version& v = lenient.value();
     require(compare(v, v) == 0);
     // The same version from its parts; and its text parses to an equal one.
-    bool epoch = v.epoch() != 0 || v.upstream().find(':') != std::string::npos;
+    bool epoch = v.epoch() != 0 || (v.upstream() + v.revision()).find(':') != std::string::npos;
     std::string rebuilt = (epoch ? std::to_string(v.epoch()) + ":" : std::string()) + v.upstream() +
                           (v.revision().empty() ? std::string() : "-" + v.revision());
     auto r = Version::parse(rebuilt);

@@ -8,8 +8,10 @@
 // a directory seen twice written once (its first entry, as in DirSink); hardlinks
 // that come before their target held back until the target is written; member
 // names relative ("usr/bin/x"); parent directories no entry supplied (DirSink's
-// implicit 0755 parents, usr/NAME of merged /usr) at the end. A path written twice (--allow-overwrite) appears
-// twice, the later last, as tar extraction expects.
+// implicit 0755 parents, usr/NAME of merged /usr) at the end. A non-directory path
+// put twice appears twice, the later last (tar extraction keeps the later); ops::unpack
+// with --allow-overwrite puts each path once (a first pass finds the last writer),
+// because aci-pack --rootfs-tar refuses duplicate paths.
 #include "entries/dir_sink.hpp"
 #include "entries/entry.hpp"
 

@@ -12,6 +12,9 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
+#include <optional>
+#include <unordered_map>
 #include <thread>
 
 namespace acikit::ops {
@@ -79,6 +82,115 @@ public:
 private:
   entries::EntrySource& m_inner;
   std::vector<std::string>& m_paths;
+};
+
+// The last writer of every non-directory path, by (package index, entry ordinal),
+// for writing each path once into a tar stream (--allow-overwrite).
+struct LastWriters {
+  using Key = std::pair<std::size_t, std::uint64_t>;
+  std::unordered_map<std::string, Key> last;
+  struct Link {
+    std::size_t package;
+    std::uint64_t ordinal;
+    std::string path, target;
+  };
+  std::vector<Link> links;
+  // (package, target) -> the kept hardlink that takes the content of a target a
+  // later package overwrote: in a directory that link keeps the old inode.
+  std::map<std::pair<std::size_t, std::string>, std::string> retarget;
+
+  bool kept(const std::string& path, Key key) const
+  {
+    auto it = last.find(path);
+    return it != last.end() && it->second == key;
+  }
+  void plan()
+  {
+    for (const auto& l : links) {
+      auto t = last.find(l.target);
+      if (kept(l.path, {l.package, l.ordinal}) && t != last.end() && t->second.first != l.package) {
+        retarget.try_emplace({l.package, l.target}, l.path);
+      }
+    }
+  }
+};
+
+class LastWriterRecorder : public entries::EntrySource {
+public:
+  LastWriterRecorder(entries::EntrySource& inner, LastWriters& last, std::size_t package)
+    : m_inner(inner), m_last(last), m_package(package)
+  {
+  }
+  bool next(entries::Entry& entry) override
+  {
+    if (!m_inner.next(entry)) {
+      return false;
+    }
+    std::uint64_t ordinal = m_ordinal++;
+    if (entry.type != entries::Type::directory) {
+      m_last.last[entry.path] = {m_package, ordinal};
+    }
+    if (entry.type == entries::Type::hardlink) {
+      m_last.links.push_back({m_package, ordinal, entry.path, entry.link_target});
+    }
+    return true;
+  }
+  entries::Content& content() override { return m_inner.content(); }
+
+private:
+  entries::EntrySource& m_inner;
+  LastWriters& m_last;
+  std::size_t m_package;
+  std::uint64_t m_ordinal = 0;
+};
+
+// Drops the entries a later one overwrites (the same entries, in the same order, as
+// LastWriterRecorder saw).
+class LastWriterFilter : public entries::EntrySource {
+public:
+  LastWriterFilter(entries::EntrySource& inner, const LastWriters& last, std::size_t package)
+    : m_inner(inner), m_last(last), m_package(package)
+  {
+  }
+  bool next(entries::Entry& entry) override
+  {
+    while (m_inner.next(entry)) {
+      std::uint64_t ordinal = m_ordinal++;
+      if (entry.type == entries::Type::directory) {
+        return true;
+      }
+      bool kept = m_last.kept(entry.path, {m_package, ordinal});
+      if (entry.type == entries::Type::hardlink) {
+        if (!kept) {
+          continue;
+        }
+        auto r = m_last.retarget.find({m_package, entry.link_target});
+        if (r != m_last.retarget.end()) {
+          if (r->second == entry.path) {
+            continue;  // it is written with the target's content
+          }
+          entry.link_target = r->second;
+        }
+        return true;
+      }
+      if (!kept) {
+        auto r = m_last.retarget.find({m_package, entry.path});
+        if (r == m_last.retarget.end()) {
+          continue;
+        }
+        entry.path = r->second;
+      }
+      return true;
+    }
+    return false;
+  }
+  entries::Content& content() override { return m_inner.content(); }
+
+private:
+  entries::EntrySource& m_inner;
+  const LastWriters& m_last;
+  std::size_t m_package;
+  std::uint64_t m_ordinal = 0;
 };
 
 std::string strip_trailing_newlines(std::string s)
@@ -208,20 +320,49 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
   // files (deb/prefetch.hpp); entries still reach the sink in package order.
   unsigned threads = options.xz_threads ? options.xz_threads
                                         : std::min(8u, std::max(1u, std::thread::hardware_concurrency()));
+  // --tar with --allow-overwrite: a tar stream cannot take an entry back, so a first
+  // pass over the entries finds each path's last writer and the second writes only
+  // that one (the spools are kept between the passes: disk, not memory; the
+  // metadata of the paths in memory, as the sinks keep it anyway).
+  bool two_pass = tar_sink && options.overwrite == util::Overwrite::yes;
   std::unique_ptr<deb::DataPrefetcher> prefetcher;
   if (threads > 1) {
     deb::PrefetchOptions po;
     po.threads = threads;
+    po.keep = two_pass;
     prefetcher = std::make_unique<deb::DataPrefetcher>(
         std::vector<std::filesystem::path>(paths.begin(), paths.end()), po);
   }
-  for (std::size_t index = 0; index < paths.size(); ++index) {
-    const auto& path = paths[index];
+  LastWriters last;
+  auto open_deb = [&](std::size_t index) {
     deb::DebReadOptions read_options;
     // What the prefetcher does not take decodes here, on one thread: the workers'
     // decoders use the memory meanwhile.
     read_options.xz_threads = prefetcher ? 1 : options.xz_threads;
-    deb::DebFile deb(path, read_options, prefetcher ? prefetcher->open(index) : nullptr);
+    return std::make_unique<deb::DebFile>(paths[index], read_options,
+                                          prefetcher ? prefetcher->open(index) : nullptr);
+  };
+  if (two_pass) {
+    entries::ConflictChecker first_pass(options.overwrite);
+    for (std::size_t index = 0; index < paths.size(); ++index) {
+      auto deb = open_deb(index);
+      entries::PathFilter filtered(deb->data(), options.path_filters);
+      std::optional<entries::MergedUsrFilter> usr;
+      entries::EntrySource* src = &filtered;
+      if (options.merged_usr == MergedUsr::yes) {
+        src = &usr.emplace(filtered, options.merged_usr_dirs);
+      }
+      entries::ConflictFilter checked(*src, first_pass);
+      LastWriterRecorder recorder(checked, last, index);
+      entries::Entry e;
+      while (recorder.next(e)) {
+      }
+    }
+    last.plan();
+  }
+  for (std::size_t index = 0; index < paths.size(); ++index) {
+    auto deb_ptr = open_deb(index);
+    deb::DebFile& deb = *deb_ptr;
     UnpackedPackage pkg;
     pkg.file = deb.name();
     pkg.package = deb.package();
@@ -237,12 +378,16 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
     db.control_files = deb.control_files();
     entries::PathFilter filtered(deb.data(), options.path_filters);
     PathRecorder recorder(filtered, db.paths);
+    std::optional<entries::MergedUsrFilter> usr;
+    entries::EntrySource* src = &recorder;
     if (options.merged_usr == MergedUsr::yes) {
-      entries::MergedUsrFilter usr(recorder, options.merged_usr_dirs);
-      entries::ConflictFilter checked(usr, conflicts);
-      entries::copy_entries(checked, sink);
+      src = &usr.emplace(recorder, options.merged_usr_dirs);
+    }
+    entries::ConflictFilter checked(*src, conflicts);
+    if (two_pass) {
+      LastWriterFilter only_last(checked, last, index);
+      entries::copy_entries(only_last, sink);
     } else {
-      entries::ConflictFilter checked(recorder, conflicts);
       entries::copy_entries(checked, sink);
     }
     report.excluded += filtered.excluded();

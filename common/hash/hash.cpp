@@ -20,7 +20,9 @@ struct Hasher::Impl {
 Hasher::Hasher(Algorithm algorithm) : m_impl(std::make_unique<Impl>())
 {
   m_impl->ctx = EVP_MD_CTX_new();
-  m_impl->md = algorithm == Algorithm::sha256 ? EVP_sha256() : EVP_sha512();
+  m_impl->md = algorithm == Algorithm::sha256   ? EVP_sha256()
+                : algorithm == Algorithm::sha512 ? EVP_sha512()
+                                                 : EVP_md5();
   if (!m_impl->ctx || EVP_DigestInit_ex(m_impl->ctx, m_impl->md, nullptr) != 1) {
     throw_environment("openssl", "cannot initialise digest");
   }

@@ -1,5 +1,6 @@
 #pragma once
-// Streaming SHA-256 / SHA-512 (OpenSSL EVP behind this module only).
+// Streaming SHA-256 / SHA-512 (OpenSSL EVP behind this module only); MD5 only where
+// a format requires it (dpkg's md5sums and Conffiles), never for trust.
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -8,7 +9,7 @@
 
 namespace acikit::hash {
 
-enum class Algorithm { sha256, sha512 };
+enum class Algorithm { sha256, sha512, md5 };
 
 class Hasher {
 public:

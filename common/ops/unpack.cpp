@@ -7,6 +7,7 @@
 #include "entries/memory.hpp"
 #include "entries/merged_usr.hpp"
 #include "entries/tar_sink.hpp"
+#include "hash/hash.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -14,6 +15,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <thread>
 
@@ -193,6 +195,54 @@ private:
   std::uint64_t m_ordinal = 0;
 };
 
+// MD5 of the conffiles' content as the sink reads it (package paths, "etc/x").
+class ConffileHasher : public entries::EntrySource, private entries::Content {
+public:
+  ConffileHasher(entries::EntrySource& inner, const std::vector<std::string>& conffiles,
+                 std::map<std::string, std::string>& out)
+    : m_inner(inner), m_out(out)
+  {
+    for (const auto& c : conffiles) {
+      m_wanted.insert(c.substr(1));
+    }
+  }
+  ~ConffileHasher() override { flush(); }
+  ConffileHasher(const ConffileHasher&) = delete;
+  ConffileHasher& operator=(const ConffileHasher&) = delete;
+  bool next(entries::Entry& entry) override
+  {
+    flush();
+    if (!m_inner.next(entry)) {
+      return false;
+    }
+    if (entry.type == entries::Type::file && m_wanted.count(entry.path)) {
+      m_current = entry.path;
+    }
+    return true;
+  }
+  entries::Content& content() override { return m_current.empty() ? m_inner.content() : *this; }
+
+private:
+  std::size_t read(void* buf, std::size_t n) override
+  {
+    std::size_t k = m_inner.content().read(buf, n);
+    m_hasher.update(buf, k);
+    return k;
+  }
+  void flush()
+  {
+    if (!m_current.empty()) {
+      m_out[m_current] = m_hasher.hex_digest();
+      m_current.clear();
+    }
+  }
+  entries::EntrySource& m_inner;
+  std::map<std::string, std::string>& m_out;
+  std::set<std::string> m_wanted;
+  std::string m_current;
+  hash::Hasher m_hasher{hash::Algorithm::md5};
+};
+
 std::string strip_trailing_newlines(std::string s)
 {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
@@ -251,6 +301,61 @@ std::uint64_t add_database(entries::MemorySource& out, const std::vector<DpkgPac
 
 } // namespace
 
+std::vector<std::string> conffile_paths(const DpkgPackage& package)
+{
+  std::vector<std::string> out;
+  auto cf = package.control_files.find("conffiles");
+  if (cf == package.control_files.end()) {
+    return out;
+  }
+  for (auto line : util::split(cf->second, '\n')) {
+    auto t = util::trim(line);
+    if (t.empty() || t[0] != '/' || t.find_first_of(" \t") != std::string_view::npos) {
+      continue;
+    }
+    out.emplace_back(t);
+  }
+  return out;
+}
+
+std::string conffiles_field(const DpkgPackage& package)
+{
+  // deb-conffiles(5): one absolute path a line; a line with a flag before the path
+  // ("remove-on-upgrade /etc/x") names a file the package no longer ships. The
+  // status file lists " PATH MD5" (dpkg(1) --verify compares against it); the MD5
+  // comes from the package's md5sums, or "newconffile", dpkg's own marker for a
+  // conffile it has unpacked but not yet hashed, when md5sums does not list it.
+  if (!package.control_files.count("conffiles")) {
+    return "";
+  }
+  std::map<std::string, std::string> sums;
+  if (auto md5 = package.control_files.find("md5sums"); md5 != package.control_files.end()) {
+    for (auto line : util::split(md5->second, '\n')) {
+      auto t = util::trim(line);
+      auto space = t.find(' ');
+      if (space == std::string_view::npos || space != 32) {
+        continue;
+      }
+      std::string path(util::trim(t.substr(space)));
+      while (util::starts_with(path, "./") || util::starts_with(path, "/")) {
+        path.erase(0, path[0] == '/' ? 1 : 2);
+      }
+      sums.emplace(path, std::string(t.substr(0, space)));
+    }
+  }
+  std::string lines;
+  for (const auto& path : conffile_paths(package)) {
+    auto have = package.conffile_md5.find(path.substr(1));
+    auto sum = sums.find(path.substr(1));
+    lines += " " + path + " " +
+             (have != package.conffile_md5.end() ? have->second
+              : sum != sums.end()                ? sum->second
+                                                 : std::string("newconffile")) +
+             "\n";
+  }
+  return lines.empty() ? "" : "Conffiles:\n" + lines;
+}
+
 std::string dpkg_status(std::vector<const DpkgPackage*> packages)
 {
   std::sort(packages.begin(), packages.end(),
@@ -261,12 +366,28 @@ std::string dpkg_status(std::vector<const DpkgPackage*> packages)
     std::string control = strip_trailing_newlines(p->control);
     std::string paragraph;
     bool inserted = false;
+    std::string conffiles = conffiles_field(*p);
+    bool in_skipped = false;  // a Status or Conffiles field of the control file itself
     for (auto line : util::split(control, '\n')) {
       if (line.empty()) {
         break;  // only the first paragraph
       }
-      if (util::to_lower(line.substr(0, std::min<std::size_t>(line.size(), 7))) == "status:") {
+      if (line[0] == ' ' || line[0] == '\t') {
+        if (!in_skipped) {
+          paragraph.append(line);
+          paragraph.push_back('\n');
+        }
         continue;
+      }
+      std::string lower = util::to_lower(line);
+      in_skipped = util::starts_with(lower, "status:") || util::starts_with(lower, "conffiles:");
+      if (in_skipped) {
+        continue;
+      }
+      // dpkg puts Conffiles just before Description.
+      if (!conffiles.empty() && util::starts_with(lower, "description:")) {
+        paragraph += conffiles;
+        conffiles.clear();
       }
       paragraph.append(line);
       paragraph.push_back('\n');
@@ -275,6 +396,7 @@ std::string dpkg_status(std::vector<const DpkgPackage*> packages)
         inserted = true;
       }
     }
+    paragraph += conffiles;
     out += paragraph + "\n";
   }
   return out;
@@ -378,10 +500,11 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
     db.control_files = deb.control_files();
     entries::PathFilter filtered(deb.data(), options.path_filters);
     PathRecorder recorder(filtered, db.paths);
+    ConffileHasher hashed(recorder, conffile_paths(db), db.conffile_md5);
     std::optional<entries::MergedUsrFilter> usr;
-    entries::EntrySource* src = &recorder;
+    entries::EntrySource* src = &hashed;
     if (options.merged_usr == MergedUsr::yes) {
-      src = &usr.emplace(recorder, options.merged_usr_dirs);
+      src = &usr.emplace(hashed, options.merged_usr_dirs);
     }
     entries::ConflictFilter checked(*src, conflicts);
     if (two_pass) {

@@ -55,10 +55,19 @@ struct DpkgPackage {
   std::string control;       // the control paragraph
   std::map<std::string, std::string> control_files;  // md5sums, postinst, ...
   std::vector<std::string> paths;                    // package paths, archive order
+  // MD5 of each conffile as unpacked, by package path ("etc/x"): Debian's md5sums
+  // leave conffiles out (dh_md5sums), and dpkg --verify checks them by Conffiles.
+  std::map<std::string, std::string> conffile_md5;
 };
-// The status file: each paragraph with "Status: install ok unpacked" after Package,
-// sorted by info name.
+// The status file: each paragraph with "Status: install ok unpacked" after Package
+// and Conffiles before Description, sorted by info name.
 std::string dpkg_status(std::vector<const DpkgPackage*> packages);
+// The conffiles of control.tar's conffiles (deb-conffiles(5)), "/etc/x", in order;
+// flagged lines (remove-on-upgrade) left out.
+std::vector<std::string> conffile_paths(const DpkgPackage& package);
+// The Conffiles field (with its trailing newline) of the status paragraph from
+// control.tar's conffiles and md5sums; "" when the package has no conffiles.
+std::string conffiles_field(const DpkgPackage& package);
 // info/PKG.list: "/." then "/PATH" for every entry.
 std::string dpkg_list(const DpkgPackage& package);
 

@@ -68,4 +68,31 @@ check(os.path.isdir(os.path.join(r3, "var")) and not os.path.islink(os.path.join
 check(os.path.isfile(os.path.join(r3, "var/lib/dpkg/status")), "dpkg-database-var-symlink-outside: status inside")
 eq(F.snapshot(base, exclude=["rootfs"]), before, "dpkg-database-var-symlink-outside: canary untouched")
 
+# Conffiles (deb-conffiles(5)): listed in the status with the MD5 of the file as
+# unpacked (Debian's md5sums leave conffiles out), before Description; a flagged
+# line (remove-on-upgrade) names a file not shipped and is left out; dpkg --verify
+# then finds nothing changed, and finds a changed conffile.
+import hashlib
+ctl = F.make_tar([F.dir("./"), F.file("./control", F.control_text("conf", "1.0")),
+                  F.file("./conffiles", "/etc/conf/a.conf\n/etc/conf/b.conf\nremove-on-upgrade /etc/conf/old.conf\n"),
+                  F.file("./md5sums", "%s  usr/share/conf/x\n" % hashlib.md5(b"x\n").hexdigest())])
+data = F.make_tar([F.dir("./"), F.dir("./etc"), F.dir("./etc/conf"), F.file("./etc/conf/a.conf", "a=1\n"),
+                   F.file("./etc/conf/b.conf", "b=2\n"), F.dir("./usr"), F.dir("./usr/share"),
+                   F.dir("./usr/share/conf"), F.file("./usr/share/conf/x", "x\n")])
+CONF = F.build_raw(os.path.join(work, "conf.deb"), "conf", None, members=[
+    ("debian-binary", b"2.0\n"), ("control.tar.gz", F.compress(ctl, "gz")), ("data.tar.xz", F.compress(data, "xz"))])
+r4 = os.path.join(work, "rootfs-conffiles")
+acitest.run([UNPACK, "--quiet", "--rootfs", r4, CONF], check=0)
+status = open(os.path.join(r4, "var/lib/dpkg/status")).read()
+eq(status, "Package: conf\nStatus: install ok unpacked\nVersion: 1.0\nArchitecture: all\n"
+   "Maintainer: acikit tests <tests@example.org>\n"
+   "Conffiles:\n /etc/conf/a.conf %s\n /etc/conf/b.conf %s\nDescription: fixture conf\n\n"
+   % (hashlib.md5(b"a=1\n").hexdigest(), hashlib.md5(b"b=2\n").hexdigest()), "dpkg-status-conffiles")
+p = acitest.run(["dpkg", "--root=" + r4, "--verify"])
+eq((p.returncode, p.stdout, p.stderr), (0, "", ""), "dpkg-status-conffiles: dpkg --verify clean")
+with open(os.path.join(r4, "etc/conf/b.conf"), "a") as f:
+    f.write("changed\n")
+p = acitest.run(["dpkg", "--root=" + r4, "--verify"])
+eq((p.returncode, p.stdout), (0, "??5?????? c /etc/conf/b.conf\n"), "dpkg-status-conffiles: a changed conffile found (dpkg 1.21 --verify exits 0)")
+
 acitest.finish()

@@ -180,7 +180,9 @@ int DirSink::open_parent(const std::string& parent_of, const std::string& where)
         }
         throw_errno(where, "cannot create directory '" + prefix + "'");
       }
-      ::fchmodat(current.get(), component.c_str(), 0755, 0);  // whatever the umask
+      if (::fchmodat(current.get(), component.c_str(), 0755, 0) != 0) {  // whatever the umask
+        throw_errno(where, "cannot set the mode of '" + prefix + "'");
+      }
       m_dirs.emplace(prefix, DirMeta{0755, 0, 0, m_options.implicit_mtime, true});
       next = open_in_root(m_root, prefix, O_RDONLY | O_DIRECTORY);
     }

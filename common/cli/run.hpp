@@ -13,4 +13,8 @@ int run(const std::string& tool, const std::function<int()>& body);
 void warn(const std::string& tool, const std::string& message);
 void info(const std::string& tool, const std::string& message);
 
+// The last line of every tool's --help (the codes of util/error.hpp's ExitCode).
+inline constexpr const char* k_exit_status_help =
+    "Exit status: 0 success, 1 bad input, 2 usage error, 3 environment or transient failure.";
+
 } // namespace acikit::cli

@@ -842,7 +842,7 @@ int fetch_main(const FetchOptions& options)
     std::cout << report_json(report);
   } else {
     for (const auto& p : report.packages) {
-      std::cout << p.path.string() << '\n';
+      std::cout << p.path.string() << (options.null_paths ? '\0' : '\n');
     }
   }
   return 0;

@@ -28,6 +28,7 @@ struct FetchOptions {
   std::filesystem::path dest = ".";
   int jobs = 4;
   bool quiet = false;
+  bool null_paths = false;  // fetch_main: end each printed path with NUL, not '\n' (--null)
   bool progress = false;  // progress lines on stderr (fetch_main: a terminal and not quiet)
   // NAME, NAME=VERSION, NAME/SUITE (the last two also pin NAME for the closure).
   std::vector<std::string> packages;

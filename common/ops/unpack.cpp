@@ -36,7 +36,14 @@ std::vector<std::string> package_paths(const UnpackOptions& options, std::istrea
   }
   if (from_stdin) {
     std::string line;
-    while (std::getline(in, line)) {
+    while (std::getline(in, line, options.null_paths ? '\0' : '\n')) {
+      // NUL-separated paths may hold any other byte (find -print0): no trimming.
+      if (options.null_paths) {
+        if (!line.empty()) {
+          out.push_back(line);
+        }
+        continue;
+      }
       auto t = util::trim(line);
       if (!t.empty()) {
         out.emplace_back(t);

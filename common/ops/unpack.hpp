@@ -23,6 +23,8 @@ struct UnpackOptions {
   std::string tar;
   // Package files; empty or "-" means: read paths from stdin, one per line.
   std::vector<std::string> debs;
+  // Paths on stdin are NUL-separated (--null), not one per line; taken as given.
+  bool null_paths = false;
   MergedUsr merged_usr = MergedUsr::yes;
   // Directories made symlinks into usr/ with MergedUsr::yes.
   std::vector<std::string> merged_usr_dirs = {"bin", "sbin", "lib", "lib64"};

@@ -13,7 +13,7 @@ work = acitest.tempdir("unpack-cli")
 
 p = acitest.run([UNPACK, "--help"])
 eq(p.returncode, 0, "--help: exit status")
-contains(p.stdout, "Usage: aci-unpack --rootfs DIR [OPTIONS] [DEB...]", "--help")
+contains(p.stdout, "Usage: aci-unpack [OPTIONS] --rootfs DIR [DEB...]", "--help")
 for opt in ("--rootfs", "--no-merged-usr", "--allow-overwrite", "--quiet", "--version"):
     contains(p.stdout, opt, "--help lists " + opt)
 p = acitest.run([UNPACK, "--version"])

@@ -25,44 +25,46 @@ int main(int argc, char** argv)
     std::vector<std::string> sources;
     po::options_description visible(
         "Usage: aci-fetch [OPTIONS] PACKAGE...\n"
-        "       aci-fetch [OPTIONS] --lock FILE\n"
-        "Download Debian packages into DEST and print their paths, one per line. Each\n"
-        "source's InRelease (or Release + Release.gpg, only when InRelease is absent) is\n"
-        "verified with its Signed-By keyring, each index by size and SHA256 from it, each\n"
-        ".deb by size and SHA256 from its index. PACKAGE is NAME (the highest version\n"
-        "across all sources), NAME=VERSION or NAME/SUITE. With --exact only the named\n"
-        "packages are fetched, in the order given; otherwise their dependency closure\n"
-        "(Depends, Pre-Depends), sorted by name. Verified files are kept in a\n"
-        "content-addressed cache: a repeated run downloads only the signed releases.\n\nOptions");
+        "   or: aci-fetch [OPTIONS] --lock FILE\n"
+        "Download Debian packages into DEST and print their paths, one per line (ended\n"
+        "by NUL with --null). Each source's InRelease (or Release + Release.gpg, only\n"
+        "when InRelease is absent) is verified with its Signed-By keyring, each index by\n"
+        "size and SHA256 from it, each .deb by size and SHA256 from its index. PACKAGE\n"
+        "is NAME (the highest version across all sources), NAME=VERSION or NAME/SUITE.\n"
+        "With --exact only the named packages are fetched, in the order given; otherwise\n"
+        "their dependency closure (Depends, Pre-Depends), sorted by name. Verified files\n"
+        "are kept in a content-addressed cache: a repeated run downloads only the signed\n"
+        "releases.\n\nOptions");
     std::string as_of;
     visible.add_options()
-      ("sources", po::value<std::vector<std::string>>(&sources),
-       "apt sources file (.sources deb822 or one-line .list); repeatable; "
-       "default: /etc/apt/sources.list and sources.list.d/; with --lock: where each locked "
+      ("sources", po::value<std::vector<std::string>>(&sources)->value_name("FILE"),
+       "apt sources file (.sources deb822 or one-line .list); repeatable "
+       "(default: /etc/apt/sources.list and sources.list.d/); with --lock: where each locked "
        "suite is fetched from (e.g. a file:// partial mirror)")
-      ("keyring", po::value<std::string>(), "OpenPGP keyring for every source (replaces Signed-By)")
-      ("arch", po::value<std::string>(), "Debian architecture (default: amd64)")
-      ("dest", po::value<std::string>(), "directory for the .deb files (default: .)")
+      ("keyring", po::value<std::string>()->value_name("FILE"), "OpenPGP keyring for every source (replaces Signed-By)")
+      ("arch", po::value<std::string>()->value_name("ARCH"), "Debian architecture (default: amd64)")
+      ("dest", po::value<std::string>()->value_name("DIR"), "directory for the .deb files (default: .)")
       ("exact", "exactly the named packages, no dependencies (packages2aci's list)")
-      ("exclude", po::value<std::vector<std::string>>(&options.excludes), "never add NAME to the closure; repeatable")
+      ("exclude", po::value<std::vector<std::string>>(&options.excludes)->value_name("NAME"), "never add NAME to the closure; repeatable")
       ("with-recommends", "follow Recommends too")
-      ("pin", po::value<std::vector<std::string>>(&options.pins),
+      ("pin", po::value<std::vector<std::string>>(&options.pins)->value_name("NAME=VERSION"),
        "NAME=VERSION or NAME/SUITE for the closure without requesting NAME; repeatable")
       ("explain", "print why each package is in the closure, on stderr")
-      ("lock", po::value<std::string>(), "fetch exactly this lockfile's packages, re-verifying the chain against "
+      ("lock", po::value<std::string>()->value_name("FILE"), "fetch exactly this lockfile's packages, re-verifying the chain against "
                                         "the recorded InRelease (from the cache, or the source)")
-      ("lock-out", po::value<std::string>(), "write a lockfile of what was fetched")
-      ("mirror-out", po::value<std::string>(), "write a partial mirror (Debian layout) of the releases, indexes and "
+      ("lock-out", po::value<std::string>()->value_name("FILE"), "write a lockfile of what was fetched")
+      ("mirror-out", po::value<std::string>()->value_name("DIR"), "write a partial mirror (Debian layout) of the releases, indexes and "
                                               "packages used")
-      ("cache", po::value<std::string>(), "cache directory (default: $XDG_CACHE_HOME/acikit or ~/.cache/acikit)")
+      ("cache", po::value<std::string>()->value_name("DIR"), "cache directory (default: $XDG_CACHE_HOME/acikit or ~/.cache/acikit)")
       ("offline", "no network: everything, the releases too, from the cache")
-      ("as-of", po::value<std::string>(&as_of), "judge Valid-Until and key expiry at DATE (YYYY-MM-DD or RFC 3339) "
+      ("as-of", po::value<std::string>(&as_of)->value_name("DATE"), "judge Valid-Until and key expiry at DATE (YYYY-MM-DD or RFC 3339) "
                                                "instead of now (a lock build: the time the lock was made)")
-      ("json", po::value<std::string>(), "write a JSON report to FILE; '-': on stdout instead of the paths")
-      ("jobs,j", po::value<int>(&options.jobs), "parallel downloads (default: 4)")
+      ("json", po::value<std::string>()->value_name("FILE"), "write a JSON report to FILE; '-': on stdout instead of the paths")
+      ("jobs,j", po::value<int>(&options.jobs)->value_name("N"), "parallel downloads (default: 4)")
+      ("null,0", "end each printed .deb path with NUL instead of a newline (for xargs -0)")
       ("quiet,q", "no progress and no notes on stderr")
-      ("help,h", "show this help")
-      ("version", "show the version");
+      ("help,h", "show this help and exit")
+      ("version", "show the version and exit");
     po::options_description hidden;
     hidden.add_options()("package", po::value<std::vector<std::string>>(&options.packages), "");
     po::options_description all;
@@ -77,7 +79,7 @@ int main(int argc, char** argv)
       acikit::throw_usage(e.what());
     }
     if (vm.count("help")) {
-      std::cout << visible << '\n';
+      std::cout << visible << '\n' << acikit::cli::k_exit_status_help << '\n';
       return 0;
     }
     if (vm.count("version")) {
@@ -97,6 +99,7 @@ int main(int argc, char** argv)
       options.dest = vm["dest"].as<std::string>();
     }
     options.quiet = vm.count("quiet") > 0;
+    options.null_paths = vm.count("null") > 0;
     options.progress = isatty(STDERR_FILENO) != 0;
     options.exact = vm.count("exact") > 0;
     options.with_recommends = vm.count("with-recommends") > 0;

@@ -16,34 +16,40 @@ int main(int argc, char** argv)
   return acikit::cli::run("aci-manifest", [&] {
     acikit::ops::ManifestOptions o;
     po::options_description desc(
-        "Usage: aci-manifest [generate] --name NAME [--exec PATH [--exec-arg ARG]...] [options]\n"
-        "       aci-manifest patch [options] INPUT      (INPUT: a manifest file or an .aci)\n"
-        "       aci-manifest cat INPUT.aci|-\n"
-        "generate writes a canonical appc image manifest (JSON). patch applies the flags to a\n"
-        "manifest (--exec replaces the command line, --exec-arg alone appends to it, --env,\n"
-        "--label, --annotation set by name); on an .aci it rewrites the image atomically (in\n"
-        "place unless --output), every other entry byte for byte, and prints the new image ID.\n"
-        "cat prints an .aci's manifest, reading no further than its entry.\n\nOptions");
+        "Usage: aci-manifest [OPTIONS] --name NAME [--exec PATH [--exec-arg ARG]...]\n"
+        "   or: aci-manifest generate [OPTIONS] --name NAME\n"
+        "   or: aci-manifest patch [OPTIONS] INPUT    (INPUT: a manifest file or an .aci)\n"
+        "   or: aci-manifest cat INPUT.aci|-\n"
+        "Write, patch or print an appc image manifest (a subcommand comes first).\n"
+        "generate (the default) writes a canonical appc image manifest (JSON). patch\n"
+        "applies the flags to a manifest (--exec replaces the command line, --exec-arg\n"
+        "alone appends to it, --env, --label, --annotation set by name); on an .aci it\n"
+        "rewrites the image atomically (in place unless --output), every other entry byte\n"
+        "for byte, and prints the new image ID. cat prints an .aci's manifest, reading no\n"
+        "further than its entry. --version VALUE (not followed by an option) is the same\n"
+        "as --image-version VALUE.\n\nOptions");
     std::string arch, debian_arch, exec, user, group, workdir, version, lock;
     desc.add_options()
-        ("help,h", "show this help and exit")
-        ("version", "print the program version and exit")
-        ("name", po::value(&o.name), "image name (AC Identifier), required")
-        ("image-version", po::value(&version), "the 'version' label (also --label version=V)")
-        ("os", po::value(&o.os)->default_value("linux"), "the 'os' label")
-        ("arch", po::value(&arch), "the 'arch' label: an ACI arch (amd64, aarch64, armv7l, ...)")
-        ("debian-arch", po::value(&debian_arch), "the 'arch' label from a Debian architecture (arm64 -> aarch64, ...)")
-        ("exec", po::value(&exec), "the app's executable: an absolute path in the rootfs")
-        ("exec-arg", po::value(&o.exec_args), "one argument for the executable (repeatable, never split)")
-        ("user", po::value(&user), "user to run as (default 0)")
-        ("group", po::value(&group), "group to run as (default 0)")
-        ("working-directory", po::value(&workdir), "absolute working directory")
-        ("env", po::value(&o.env), "NAME=VALUE environment variable (repeatable)")
-        ("label", po::value(&o.labels), "NAME=VALUE label (repeatable)")
-        ("annotation", po::value(&o.annotations), "NAME=VALUE annotation (repeatable)")
-        ("lock", po::value(&lock), "lockfile: record its Debian packages in the 'debian-packages' annotation")
+        ("name", po::value(&o.name)->value_name("NAME"), "image name (AC Identifier), required")
+        ("image-version", po::value(&version)->value_name("VERSION"), "the 'version' label (also --label version=V)")
+        ("os", po::value(&o.os)->value_name("OS"), "the 'os' label (default: linux)")
+        ("arch", po::value(&arch)->value_name("ARCH"), "the 'arch' label: an ACI arch (amd64, aarch64, armv7l, ...)")
+        ("debian-arch", po::value(&debian_arch)->value_name("ARCH"), "the 'arch' label from a Debian architecture (arm64 -> aarch64, ...)")
+        ("exec", po::value(&exec)->value_name("PATH"), "the app's executable: an absolute path in the rootfs")
+        ("exec-arg", po::value(&o.exec_args)->value_name("ARG"), "one argument for the executable (repeatable, never split)")
+        ("user", po::value(&user)->value_name("USER"), "user to run as (default: 0)")
+        ("group", po::value(&group)->value_name("GROUP"), "group to run as (default: 0)")
+        ("working-directory", po::value(&workdir)->value_name("DIR"), "absolute working directory")
+        ("env", po::value(&o.env)->value_name("NAME=VALUE"), "an environment variable (repeatable)")
+        ("label", po::value(&o.labels)->value_name("NAME=VALUE"), "a label (repeatable)")
+        ("annotation", po::value(&o.annotations)->value_name("NAME=VALUE"), "an annotation (repeatable)")
+        ("lock", po::value(&lock)->value_name("FILE"), "lockfile: record its Debian packages in the 'debian-packages' annotation")
         ("replace-exec", "patch: --exec-arg replaces the existing arguments (exec[0] kept)")
-        ("output,o", po::value(&o.output)->default_value("-"), "output file (written atomically), - = stdout");
+        ("output,o", po::value(&o.output)->value_name("FILE"),
+         "output file (written atomically), - = stdout (default: -; patch of an .aci: the .aci itself)")
+        ("quiet,q", "no notes on stderr (aci-manifest writes none; accepted for scripts)")
+        ("help,h", "show this help and exit")
+        ("version", "show the version and exit");
     po::options_description hidden;
     hidden.add_options()("input", po::value(&o.input));
     po::options_description all;
@@ -77,7 +83,7 @@ int main(int argc, char** argv)
       acikit::throw_usage(e.what());
     }
     if (vm.count("help")) {
-      std::cout << desc << '\n';
+      std::cout << desc << '\n' << acikit::cli::k_exit_status_help << '\n';
       return 0;
     }
     if (vm.count("version")) {
@@ -87,8 +93,8 @@ int main(int argc, char** argv)
     if (vm.count("image-version")) o.version = version;
     if (vm.count("lock")) o.lock = lock;
     o.replace_exec = vm.count("replace-exec") > 0;
-    o.os_given = !vm["os"].defaulted();
-    o.output_given = !vm["output"].defaulted();
+    o.os_given = vm.count("os") > 0;
+    o.output_given = vm.count("output") > 0;
     if (vm.count("arch")) o.arch = arch;
     if (vm.count("debian-arch")) o.debian_arch = debian_arch;
     if (vm.count("exec")) o.exec = exec;

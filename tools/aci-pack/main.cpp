@@ -21,10 +21,10 @@ int main(int argc, char** argv)
   return acikit::cli::run("aci-pack", [&] {
     acikit::ops::PackOptions o;
     po::options_description desc(
-        "Usage: aci-pack [options] LAYOUT_DIR OUTPUT.aci\n"
-        "       aci-pack [options] --manifest FILE --rootfs DIR OUTPUT.aci\n"
-        "       aci-pack [options] --manifest FILE --rootfs-tar FILE|- OUTPUT.aci\n"
-        "Packs manifest + rootfs into an ACI and prints its image ID (sha512-...).\n"
+        "Usage: aci-pack [OPTIONS] LAYOUT_DIR OUTPUT.aci\n"
+        "   or: aci-pack [OPTIONS] --manifest FILE --rootfs DIR OUTPUT.aci\n"
+        "   or: aci-pack [OPTIONS] --manifest FILE --rootfs-tar FILE|- OUTPUT.aci\n"
+        "Pack a manifest and a rootfs into an ACI and print its image ID (sha512-...).\n"
         "The same tree gives the same image ID, from a directory or a tar stream, under\n"
         "any user, umask, locale or time zone. SOURCE_DATE_EPOCH, when set, clamps every\n"
         "mtime to it. A tar input (any compression) is read to the end, its file contents\n"
@@ -36,18 +36,19 @@ int main(int argc, char** argv)
         "  xz     presets 0-9 (fast = 6, best = 9), multi-threaded liblzma\n"
         "  bzip2  block size 1-9 (fast = best = 9)\n\nOptions");
     desc.add_options()
-        ("help,h", "show this help and exit")
-        ("version", "print the program version and exit")
-        ("compression", po::value<std::string>()->default_value("gzip"), "gzip, xz, bzip2 or none")
-        ("level", po::value<std::string>(), "compression level: N, fast or best")
-        ("threads", po::value<unsigned>()->default_value(0), "gzip and xz threads (0 = one per CPU)")
+        ("compression", po::value<std::string>()->value_name("NAME"), "gzip, xz, bzip2 or none (default: gzip)")
+        ("level", po::value<std::string>()->value_name("LEVEL"), "compression level: N, fast or best (default: fast)")
+        ("threads", po::value<unsigned>()->value_name("N"), "gzip and xz threads, 0 = one per CPU (default: 0)")
         ("overwrite", "replace an existing OUTPUT.aci (and OUTPUT.aci.asc)")
-        ("manifest", po::value<std::string>(), "the image manifest (with --rootfs or --rootfs-tar)")
-        ("rootfs", po::value<std::string>(), "the rootfs directory (with --manifest)")
-        ("rootfs-tar", po::value<std::string>(), "the rootfs as a tar file, '-' = stdin (with --manifest)")
+        ("manifest", po::value<std::string>()->value_name("FILE"), "the image manifest (with --rootfs or --rootfs-tar)")
+        ("rootfs", po::value<std::string>()->value_name("DIR"), "the rootfs directory (with --manifest)")
+        ("rootfs-tar", po::value<std::string>()->value_name("FILE"), "the rootfs as a tar file, '-' = stdin (with --manifest)")
         ("sign", "also write OUTPUT.aci.asc, an ASCII-armoured detached OpenPGP signature")
-        ("gnupg-home", po::value<std::string>(), "the GnuPG home holding the secret key (with --sign)")
-        ("key", po::value<std::string>(), "the signing key: fingerprint, key ID or user ID (with --sign)");
+        ("gnupg-home", po::value<std::string>()->value_name("DIR"), "the GnuPG home holding the secret key (with --sign)")
+        ("key", po::value<std::string>()->value_name("KEY"), "the signing key: fingerprint, key ID or user ID (with --sign)")
+        ("quiet,q", "no notes on stderr (aci-pack writes none; accepted for scripts)")
+        ("help,h", "show this help and exit")
+        ("version", "show the version and exit");
     po::options_description hidden;
     hidden.add_options()("args", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -62,7 +63,7 @@ int main(int argc, char** argv)
       acikit::throw_usage(e.what());
     }
     if (vm.count("help")) {
-      std::cout << desc << '\n';
+      std::cout << desc << '\n' << acikit::cli::k_exit_status_help << '\n';
       return 0;
     }
     if (vm.count("version")) {
@@ -71,8 +72,8 @@ int main(int argc, char** argv)
     }
     std::vector<std::string> positional;
     if (vm.count("args")) positional = vm["args"].as<std::vector<std::string>>();
-    o.compression = vm["compression"].as<std::string>();
-    o.threads = vm["threads"].as<unsigned>();
+    o.compression = vm.count("compression") ? vm["compression"].as<std::string>() : "gzip";
+    o.threads = vm.count("threads") ? vm["threads"].as<unsigned>() : 0;
     if (vm.count("level")) o.level = vm["level"].as<std::string>();
     o.overwrite = vm.count("overwrite") > 0;
     if (vm.count("manifest")) o.manifest = std::filesystem::path(vm["manifest"].as<std::string>());

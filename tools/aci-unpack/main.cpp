@@ -21,30 +21,33 @@ int main(int argc, char** argv)
     acikit::ops::UnpackOptions options;
     std::string rootfs;
     po::options_description visible(
-        "Usage: aci-unpack --rootfs DIR [OPTIONS] [DEB...]\n"
-        "       aci-unpack --tar - [OPTIONS] [DEB...]\n"
+        "Usage: aci-unpack [OPTIONS] --rootfs DIR [DEB...]\n"
+        "   or: aci-unpack [OPTIONS] --tar - [DEB...]\n"
         "Unpack the data of Debian packages into DIR (created when missing) with chroot\n"
-        "semantics. With no DEB, or '-', package paths are read from stdin, one per line.\n"
-        "Maintainer scripts are not run (the report lists them): what they would set up\n"
-        "(file capabilities, alternatives such as /usr/bin/java, users) is absent.\n\nOptions");
+        "semantics. With no DEB, or '-', package paths are read from stdin, one per line\n"
+        "(NUL-separated with --null). Maintainer scripts are not run (the report lists\n"
+        "them): what they would set up (file capabilities, alternatives such as\n"
+        "/usr/bin/java, users) is absent. SOURCE_DATE_EPOCH, when set, is the mtime of\n"
+        "the dpkg database files (default: 0).\n\nOptions");
     visible.add_options()
-      ("rootfs", po::value<std::string>(), "the root directory to unpack into")
-      ("tar", po::value<std::string>(), "'-': write the merged rootfs as a tar stream on stdout\n"
+      ("rootfs", po::value<std::string>()->value_name("DIR"), "the root directory to unpack into")
+      ("tar", po::value<std::string>()->value_name("-"), "'-': write the merged rootfs as a tar stream on stdout\n"
                                                     "(no root needed; owners, modes, devices kept)")
       ("no-merged-usr", "keep bin, sbin, lib* as real directories (suites before bookworm)")
       ("allow-overwrite", "let a later package replace a file of an earlier one (reported)")
-      ("exclude", po::value<std::vector<std::string>>()->composing(),
+      ("exclude", po::value<std::vector<std::string>>()->composing()->value_name("GLOB"),
        "drop package paths matching this glob (dpkg --path-exclude style, e.g.\n"
        "'/usr/share/doc/*'); repeatable")
-      ("include", po::value<std::vector<std::string>>()->composing(),
+      ("include", po::value<std::vector<std::string>>()->composing()->value_name("GLOB"),
        "keep paths matching this glob after an --exclude (e.g.\n"
        "'/usr/share/doc/*/copyright'); the last matching option wins")
       ("no-dpkg-database", "do not write var/lib/dpkg (status, info/PKG.list, .md5sums)")
-      ("xz-threads", po::value<unsigned>(),
-       "threads decoding data.tar.xz (0: one per core; 1: least memory)")
+      ("xz-threads", po::value<unsigned>()->value_name("N"),
+       "threads decoding data.tar.xz (0: one per core; 1: least memory) (default: 0)")
+      ("null,0", "read NUL-separated package paths from stdin (find -print0, aci-fetch --null)")
       ("quiet,q", "no summary on stderr")
-      ("help,h", "show this help")
-      ("version", "show the version");
+      ("help,h", "show this help and exit")
+      ("version", "show the version and exit");
     po::options_description hidden;
     hidden.add_options()("deb", po::value<std::vector<std::string>>(), "");
     po::options_description all;
@@ -69,7 +72,7 @@ int main(int argc, char** argv)
       acikit::throw_usage(e.what());
     }
     if (vm.count("help")) {
-      std::cout << visible << '\n';
+      std::cout << visible << '\n' << acikit::cli::k_exit_status_help << '\n';
       return 0;
     }
     if (vm.count("version")) {
@@ -100,13 +103,15 @@ int main(int argc, char** argv)
     options.overwrite = vm.count("allow-overwrite") ? acikit::util::Overwrite::yes
                                                     : acikit::util::Overwrite::no;
     options.quiet = vm.count("quiet") > 0;
+    options.null_paths = vm.count("null") > 0;
     options.dpkg_database = vm.count("no-dpkg-database") == 0;
     if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
-      try {
-        options.database_mtime = std::stoll(epoch);
-      } catch (const std::exception&) {
-        acikit::throw_usage("SOURCE_DATE_EPOCH: not a number: '" + std::string(epoch) + "'");
+      // reproducible-builds.org: a decimal count of seconds; strict, as in aci-pack.
+      const std::string s = epoch;
+      if (s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) {
+        acikit::throw_bad_input("SOURCE_DATE_EPOCH", "'" + s + "' is not a non-negative integer");
       }
+      options.database_mtime = std::stoll(s);
     }
     return acikit::ops::unpack_main(options);
   });

@@ -53,26 +53,28 @@ int main(int argc, char** argv)
   return acikit::cli::run("aci-verify", [&] {
     acikit::ops::VerifyOptions o;
     po::options_description desc(
-        "Usage: aci-verify [options] INPUT...\n"
-        "Checks each input against the appc spec: an .aci file (gzip, bzip2, xz or none),\n"
-        "a layout directory (DIR/manifest + DIR/rootfs/), a manifest file, or - (an .aci on stdin).\n"
-        "Hostile content is reported as warnings: symlink-escape, hardlink-escape, setuid,\n"
-        "device, world-writable, exec-missing (--strict or --fail-on KIND make them failures).\n"
-        "Exit status: 0 all valid, 1 any invalid, 2 usage, 3 unreadable input.\n\nOptions");
+        "Usage: aci-verify [OPTIONS] INPUT...\n"
+        "Check each input against the appc spec: an .aci file (gzip, bzip2, xz or none),\n"
+        "a layout directory (DIR/manifest + DIR/rootfs/), a manifest file, or - (an .aci\n"
+        "on stdin). Hostile content is reported as warnings: symlink-escape,\n"
+        "hardlink-escape, setuid, device, world-writable, exec-missing (--strict or\n"
+        "--fail-on KIND make them failures). Exit status 1 means an input is invalid, 3\n"
+        "that an input is unreadable.\n\nOptions");
     std::string max_size, max_ratio, max_entries, keyring, signature, expect_id, expect_name;
     desc.add_options()
-        ("help,h", "show this help and exit")
-        ("version", "print the program version and exit")
         ("json", "machine-readable report on stdout: {\"results\": [...]}")
         ("strict", "every finding is a failure")
-        ("fail-on", po::value(&o.fail_on), "KIND: findings of this kind are failures (repeatable)")
-        ("keyring", po::value(&keyring), "OpenPGP keyring: require a good signature INPUT.aci.asc by one of its keys")
-        ("signature", po::value(&signature), "the detached signature file (one INPUT; default INPUT.asc)")
-        ("expect-id", po::value(&expect_id), "sha512-...: the image ID the image must have")
-        ("expect-name", po::value(&expect_name), "the name the image manifest must have")
-        ("max-size", po::value(&max_size), "cap on the uncompressed size (default 16G)")
-        ("max-ratio", po::value(&max_ratio), "cap on the compression ratio N:1, beyond the first 8M (default 1000; 0 = none)")
-        ("max-entries", po::value(&max_entries), "cap on the number of tar entries (default 4000000)");
+        ("fail-on", po::value(&o.fail_on)->value_name("KIND"), "findings of this kind are failures (repeatable)")
+        ("keyring", po::value(&keyring)->value_name("FILE"), "OpenPGP keyring: require a good signature INPUT.aci.asc by one of its keys")
+        ("signature", po::value(&signature)->value_name("FILE"), "the detached signature file (one INPUT) (default: INPUT.asc)")
+        ("expect-id", po::value(&expect_id)->value_name("ID"), "sha512-...: the image ID the image must have")
+        ("expect-name", po::value(&expect_name)->value_name("NAME"), "the name the image manifest must have")
+        ("max-size", po::value(&max_size)->value_name("SIZE"), "cap on the uncompressed size (default: 16G)")
+        ("max-ratio", po::value(&max_ratio)->value_name("N"), "cap on the compression ratio N:1, beyond the first 8M; 0 = none (default: 1000)")
+        ("max-entries", po::value(&max_entries)->value_name("N"), "cap on the number of tar entries (default: 4000000)")
+        ("quiet,q", "no notes on stderr (aci-verify writes none; errors and the report still appear)")
+        ("help,h", "show this help and exit")
+        ("version", "show the version and exit");
     po::options_description hidden;
     hidden.add_options()("inputs", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -87,7 +89,7 @@ int main(int argc, char** argv)
       acikit::throw_usage(e.what());
     }
     if (vm.count("help")) {
-      std::cout << desc << '\n';
+      std::cout << desc << '\n' << acikit::cli::k_exit_status_help << '\n';
       return 0;
     }
     if (vm.count("version")) {

@@ -55,7 +55,7 @@ offline() {
     rm -rf "$d"
     mkdir -p "$d"
     # No network here: in `unshare -n` only the loopback interface (down).
-    echo "offline: network interfaces:" $(awk 'NR > 2 { sub(":", "", $1); print $1 }' /proc/net/dev)
+    echo "offline: network interfaces: $(awk 'NR > 2 { sub(":", "", $1); printf "%s%s", s, $1; s = " " }' /proc/net/dev)"
     # A source for every suite in the lock, served by the mirror, verified by
     # the same archive keyring as on the connected host.
     python3 - "$transfer/java.lock" "$transfer/mirror" "$KEYRING" > "$d/mirror.sources" <<'PY'

@@ -20,7 +20,8 @@ usage="usage: third-party.sh demo WORK [LAYOUT] | consume KEYRING FINGERPRINT NA
 
 # A new signing key in its own GnuPG home $1 for user ID $2; prints its fingerprint.
 new_key() {
-    mkdir -p -m 700 "$1"
+    mkdir -p "$(dirname "$1")"
+    mkdir -m 700 "$1"
     gpg --homedir "$1" --batch --quiet --pinentry-mode loopback --passphrase '' \
         --quick-gen-key "$2" ed25519 sign never 2>/dev/null
     gpg --homedir "$1" --batch --quiet --with-colons --list-keys "$2" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }'

@@ -17,9 +17,11 @@ struct AciWriter::Impl {
   util::AtomicFile file;
   AciWriterOptions options;
   hash::Hasher hasher{hash::Algorithm::sha512};
+  // Before `archive`: archive_write_free() in its destructor may call write_cb,
+  // which stores into callback_error (destroyed first, it was released twice).
+  std::exception_ptr callback_error;
   std::unique_ptr<compress::Encoder> encoder;
   WriteArchive archive;
-  std::exception_ptr callback_error;
   std::string last_path;
   std::unordered_set<std::string> files;  // regular files written, for hardlink targets
   std::string image_id;

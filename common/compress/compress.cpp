@@ -545,8 +545,11 @@ private:
     // trailing data can be told apart from a truncated stream.
     lzma_mt mt{};
     mt.threads = m_threads;
-    mt.memlimit_threading = std::uint64_t{1} << 30;
-    mt.memlimit_stop = std::uint64_t{4} << 30;
+    // Bounded memory whatever the input: threads only while their buffers fit in
+    // 40 MiB (liblzma falls back to fewer threads, then to one), and a hard stop
+    // at 256 MiB (an xz -9 dictionary is 64 MiB; more is hostile input).
+    mt.memlimit_threading = std::uint64_t{40} << 20;
+    mt.memlimit_stop = std::uint64_t{256} << 20;
     if (lzma_stream_decoder_mt(&m_s, &mt) != LZMA_OK) {
       throw_environment(m_where, "cannot start the xz decoder");
     }

@@ -67,6 +67,7 @@ void remove_stale_temporaries(const std::filesystem::path& final, const std::fil
 AtomicFile::AtomicFile(std::filesystem::path final_path, unsigned mode)
   : m_final(std::move(final_path))
 {
+  bool sweep = true;
   for (int attempt = 0;; ++attempt) {
     std::string tmpl = m_final.string() + ".tmp.XXXXXX";
     std::vector<char> buf(tmpl.begin(), tmpl.end());
@@ -79,7 +80,16 @@ AtomicFile::AtomicFile(std::filesystem::path final_path, unsigned mode)
     // Held until the rename (or the process's death): see remove_stale_temporaries.
     // A concurrent sweep may have removed the new file before it was locked; then
     // the name no longer leads to it, and another one is made.
-    if (::flock(m_fd, LOCK_EX) == 0 && same_file(m_fd, m_temp)) {
+    int locked;
+    while ((locked = ::flock(m_fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (locked != 0) {
+      // No flock on this file system: no sweep either (every other writer's
+      // temporary would look unlocked, hence stale).
+      sweep = false;
+      break;
+    }
+    if (same_file(m_fd, m_temp)) {
       break;
     }
     ::close(m_fd);
@@ -88,7 +98,9 @@ AtomicFile::AtomicFile(std::filesystem::path final_path, unsigned mode)
       throw_environment(m_temp.string(), "temporary file removed while being created");
     }
   }
-  remove_stale_temporaries(m_final, m_temp);
+  if (sweep) {
+    remove_stale_temporaries(m_final, m_temp);
+  }
   if (fchmod(m_fd, mode) != 0) {
     int err = errno;
     abandon();

@@ -82,16 +82,19 @@ TempDir::TempDir(const std::string& prefix, const std::filesystem::path& parent)
     // Locked before the sweep; a concurrent sweep that removed it before the lock
     // shows as a name that no longer leads to it: make another.
     m_fd = ::open(m_path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (m_fd >= 0 && ::flock(m_fd, LOCK_EX) == 0 && same_dir(m_fd, m_path)) {
+    int locked = -1;
+    while (m_fd >= 0 && (locked = ::flock(m_fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (m_fd >= 0 && locked != 0) {
+      return;  // no flock on this file system: no sweep either (see AtomicFile)
+    }
+    if (m_fd >= 0 && same_dir(m_fd, m_path)) {
       break;
     }
     if (m_fd < 0) {
-      ::rmdir(m_path.c_str());  // just made, still empty
+      ::rmdir(m_path.c_str());  // just made, still empty (or already gone)
     } else {
-      if (same_dir(m_fd, m_path)) {
-        ::rmdir(m_path.c_str());
-      }
-      ::close(m_fd);
+      ::close(m_fd);  // swept before it was locked: the name leads elsewhere or nowhere
       m_fd = -1;
     }
     if (attempt == 10) {

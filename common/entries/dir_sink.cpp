@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <random>
+#include <system_error>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
@@ -102,6 +104,69 @@ timespec to_timespec(std::int64_t t)
 
 } // namespace
 
+namespace {
+
+// Regular files are written under a temporary name in their final directory and
+// renamed into place when complete, so a killed or failed run never leaves a
+// partial file under a package's path. The marker is distinctive, short (file
+// names near NAME_MAX still fit) and hidden; the next run into the same rootfs
+// sweeps what a killed run left.
+constexpr std::string_view k_temp_marker = ".tmp.acikit-";
+
+std::string temp_name()
+{
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  static const char* chars = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out(k_temp_marker);
+  for (int i = 0; i < 12; ++i) {
+    out.push_back(chars[rng() % 36]);
+  }
+  return out;
+}
+
+bool is_temp_name(const std::string& name)
+{
+  return name.compare(0, k_temp_marker.size(), k_temp_marker) == 0;
+}
+
+// Unlinks a temporary unless released (an exception while writing it).
+class TempGuard {
+public:
+  TempGuard(int dir_fd, std::string name) : m_dir_fd(dir_fd), m_name(std::move(name)) {}
+  ~TempGuard()
+  {
+    if (!m_name.empty()) {
+      ::unlinkat(m_dir_fd, m_name.c_str(), 0);
+    }
+  }
+  TempGuard(const TempGuard&) = delete;
+  TempGuard& operator=(const TempGuard&) = delete;
+  void release() { m_name.clear(); }
+
+private:
+  int m_dir_fd;
+  std::string m_name;
+};
+
+// Remove the temporaries a killed run left (directory symlinks are not followed).
+void sweep_temporaries(const std::filesystem::path& rootfs)
+{
+  std::error_code ec;
+  std::vector<std::filesystem::path> stale;
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           rootfs, std::filesystem::directory_options::skip_permission_denied, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (is_temp_name(it->path().filename().string()) && !it->is_directory(ec)) {
+      stale.push_back(it->path());
+    }
+  }
+  for (const auto& p : stale) {
+    std::filesystem::remove(p, ec);
+  }
+}
+
+} // namespace
+
 DirSink::DirSink(const std::filesystem::path& rootfs, DirSinkOptions options)
   : m_rootfs(rootfs), m_options(std::move(options))
 {
@@ -114,6 +179,7 @@ DirSink::DirSink(const std::filesystem::path& rootfs, DirSinkOptions options)
   if (m_root < 0) {
     throw_errno(m_rootfs.string(), "cannot open rootfs directory");
   }
+  sweep_temporaries(m_rootfs);
   bool root = ::geteuid() == 0;
   m_owners = m_options.owners == Owners::keep || (m_options.owners == Owners::automatic && root);
   m_can_mknod = root;
@@ -325,12 +391,20 @@ void DirSink::put_file(const Entry& entry, Content* content, const std::string& 
 {
   auto name = split_parent(entry.path).second;
   Fd pfd(open_parent(entry.path, where));
-  remove_existing(pfd.get(), name, where);
-  Fd fd(::openat(pfd.get(), name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                 0600));
+  std::string temp;
+  Fd fd(-1);
+  for (int attempt = 0; attempt < 8 && fd.get() < 0; ++attempt) {
+    temp = temp_name();
+    fd.reset(::openat(pfd.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0600));
+    if (fd.get() < 0 && errno != EEXIST) {
+      break;
+    }
+  }
   if (fd.get() < 0) {
     throw_errno(where, "cannot create file");
   }
+  TempGuard guard(pfd.get(), temp);
   std::uint64_t total = 0;
   if (content) {
     std::vector<char> buf(256 * 1024);
@@ -360,6 +434,13 @@ void DirSink::put_file(const Entry& entry, Content* content, const std::string& 
   if (::close(fd.release()) != 0) {
     throw_errno(where, "close failed");
   }
+  // A directory in the way is removed (when empty); a file or link is replaced
+  // by the rename itself.
+  remove_existing(pfd.get(), name, where);
+  if (::renameat(pfd.get(), temp.c_str(), pfd.get(), name.c_str()) != 0) {
+    throw_errno(where, "cannot rename into place");
+  }
+  guard.release();
   ++m_stats.files;
 }
 

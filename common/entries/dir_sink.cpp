@@ -1,6 +1,7 @@
 #include "entries/dir_sink.hpp"
 
 #include "util/error.hpp"
+#include "util/fd.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -18,35 +19,7 @@ namespace acikit::entries {
 
 namespace {
 
-class Fd {
-public:
-  explicit Fd(int fd = -1) : m_fd(fd) {}
-  ~Fd()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-  void reset(int fd)
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    m_fd = fd;
-  }
-  int release()
-  {
-    int fd = m_fd;
-    m_fd = -1;
-    return fd;
-  }
-
-private:
-  int m_fd;
-};
+using util::Fd;
 
 // openat2(root, path, RESOLVE_IN_ROOT): "/" and ".." never leave root, absolute
 // symlinks are resolved relative to it (openat2(2)). Returns -1 with errno set.

@@ -7,6 +7,7 @@
 #include "signature/signature.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "util/fd.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -60,22 +61,7 @@ void refuse_existing(const std::filesystem::path& path)
   }
 }
 
-class Fd {
-public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-
-private:
-  int m_fd;
-};
+using util::Fd;
 
 } // namespace
 

@@ -11,6 +11,7 @@
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
+#include "util/fd.hpp"
 
 #include <gpgme.h>
 
@@ -49,22 +50,7 @@ struct KeyDeleter {
 };
 using Key = std::unique_ptr<std::remove_pointer_t<gpgme_key_t>, KeyDeleter>;
 
-class Fd {
-public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-
-private:
-  int m_fd;
-};
+using util::Fd;
 
 std::string gpg_message(gpgme_error_t err)
 {

@@ -11,6 +11,7 @@
 #include "hash/hash.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "util/fd.hpp"
 
 #include <acikit/version.hpp>
 
@@ -117,22 +118,7 @@ void copy_verified(int src, const std::string& url, const Request& r)
   out.commit();
 }
 
-class Fd {
-public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd()
-  {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-
-private:
-  int m_fd;
-};
+using util::Fd;
 
 // nullopt: no such file.
 std::optional<Fd> open_local(const std::string& url)

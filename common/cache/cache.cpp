@@ -1,5 +1,8 @@
 #include "cache/cache.hpp"
 
+#include <csignal>
+#include <cstdlib>
+
 #include "hash/hash.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -160,8 +163,39 @@ std::optional<ReleaseRecord> Cache::latest_release(const std::string& uri, const
   return r;
 }
 
+namespace {
+
+// Removes TO.tmp.PID.N links that a killed run (PID no longer alive) left
+// beside `to`: they point at verified objects but are not final names.
+void remove_dead_links(const fs::path& to)
+{
+  const std::string prefix = to.filename().string() + ".tmp.";
+  std::error_code ec;
+  fs::path dir = to.parent_path().empty() ? fs::path(".") : to.parent_path();
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) {
+      continue;
+    }
+    std::string rest = name.substr(prefix.size());
+    auto dot = rest.find('.');
+    if (dot == std::string::npos || dot == 0 ||
+        rest.find_first_not_of("0123456789") != dot) {
+      continue;
+    }
+    long pid = std::strtol(rest.substr(0, dot).c_str(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::error_code rm;
+      fs::remove(e.path(), rm);
+    }
+  }
+}
+
+} // namespace
+
 void link_or_copy(const fs::path& from, const fs::path& to)
 {
+  remove_dead_links(to);
   static std::atomic<unsigned> counter{0};
   fs::path tmp = to.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   if (::link(from.c_str(), tmp.c_str()) == 0) {

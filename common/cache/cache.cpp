@@ -204,6 +204,10 @@ void link_or_copy(const fs::path& from, const fs::path& to)
       ::unlink(tmp.c_str());
       throw_errno(to.string(), "cannot move into place", err);
     }
+    // rename(2) does nothing, successfully, when `to` is already a link to
+    // the same inode (a run killed after its rename, then recovered): the
+    // temporary name is still there then.
+    ::unlink(tmp.c_str());
     return;
   }
   // Another file system, or links not allowed: a copy, renamed when complete.

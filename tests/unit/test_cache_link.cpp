@@ -1,0 +1,70 @@
+// cache::link_or_copy puts a verified cache object under a final name through a
+// TO.tmp.PID.N link and rename(2).
+#include <catch2/catch.hpp>
+
+#include "cache/cache.hpp"
+#include "util/temp_dir.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+using namespace acikit;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::set<std::string> names(const fs::path& dir)
+{
+  std::set<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    out.insert(e.path().filename().string());
+  }
+  return out;
+}
+
+ino_t inode(const fs::path& p)
+{
+  struct stat st {};
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
+} // namespace
+
+TEST_CASE("link_or_copy onto an existing link to the same file leaves no temporary", "[cache]")
+{
+  // rename(2) of a link onto another link of the same inode succeeds and does
+  // nothing: the TO.tmp.PID.N name stayed behind (crash-sigkill, recovery after a
+  // run killed right after its rename).
+  util::TempDir dir;
+  fs::path obj = dir.path() / "object";
+  std::ofstream(obj) << "verified";
+  fs::create_directory(dir.path() / "out");
+  fs::path to = dir.path() / "out" / "pkg.deb";
+
+  cache::link_or_copy(obj, to);
+  CHECK(names(dir.path() / "out") == std::set<std::string>{"pkg.deb"});
+  cache::link_or_copy(obj, to);
+  CHECK(names(dir.path() / "out") == std::set<std::string>{"pkg.deb"});
+  CHECK(inode(to) == inode(obj));
+}
+
+TEST_CASE("link_or_copy replaces a different file under the final name", "[cache]")
+{
+  util::TempDir dir;
+  fs::path obj = dir.path() / "object";
+  std::ofstream(obj) << "verified";
+  fs::path to = dir.path() / "pkg.deb";
+  std::ofstream(to) << "stale";
+
+  cache::link_or_copy(obj, to);
+  std::ifstream in(to);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  CHECK(text == "verified");
+  CHECK(inode(to) == inode(obj));
+  CHECK(names(dir.path()) == std::set<std::string>{"object", "pkg.deb"});
+}

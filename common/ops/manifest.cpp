@@ -7,6 +7,8 @@
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -366,6 +368,9 @@ int manifest(const ManifestOptions& o)
       throw_usage("patch: expected an INPUT (a manifest file or an .aci)");
     }
     if (!is_aci(o.input)) {
+      if (o.json) {
+        throw_usage("--json: only patch of an .aci reports (its new image ID)");
+      }
       write_out(o, patch_manifest(util::read_file(o.input), o));
       return 0;
     }
@@ -375,7 +380,17 @@ int manifest(const ManifestOptions& o)
     }
     auto r = aci::replace_manifest(o.input, output,
                                    [&](const std::string& old) { return patch_manifest(old, o); });
-    std::cout << r.image_id << '\n';
+    if (o.json) {
+      // Key style as aci-pack --json (README.md, "Machine-readable output").
+      std::string report = nlohmann::ordered_json{{"aci", output}, {"image_id", r.image_id}}.dump(2) + "\n";
+      if (*o.json == "-") {
+        std::cout << report << std::flush;
+      } else {
+        util::write_file_atomic(*o.json, report);
+      }
+    } else {
+      std::cout << r.image_id << '\n';
+    }
     return 0;
   }
   }

@@ -30,6 +30,9 @@ struct ManifestOptions {
   bool output_given = false;             // patch of an .aci: default is the input itself
   std::optional<std::string> lock;       // --lock FILE (generate, patch): see lock_annotation
   bool replace_exec = false;             // patch: --exec-arg replaces the arguments
+  // patch of an .aci: --json FILE ("-" = stdout) gets {"aci", "image_id"} instead
+  // of the image ID printed.
+  std::optional<std::string> json;
 };
 
 // The annotation that records the Debian packages of a lockfile (JSON

@@ -28,7 +28,7 @@ int main(int argc, char** argv)
         "for byte, and prints the new image ID. cat prints an .aci's manifest, reading no\n"
         "further than its entry. --version VALUE (not followed by an option) is the same\n"
         "as --image-version VALUE.\n\nOptions");
-    std::string arch, debian_arch, exec, user, group, workdir, version, lock;
+    std::string arch, debian_arch, exec, user, group, workdir, version, lock, json;
     desc.add_options()
         ("name", po::value(&o.name)->value_name("NAME"), "image name (AC Identifier), required")
         ("image-version", po::value(&version)->value_name("VERSION"), "the 'version' label (also --label version=V)")
@@ -47,6 +47,8 @@ int main(int argc, char** argv)
         ("replace-exec", "patch: --exec-arg replaces the existing arguments (exec[0] kept)")
         ("output,o", po::value(&o.output)->value_name("FILE"),
          "output file (written atomically), - = stdout (default: -; patch of an .aci: the .aci itself)")
+        ("json", po::value(&json)->value_name("FILE"),
+         "patch of an .aci: write {\"aci\", \"image_id\"} to FILE instead of printing\nthe image ID; '-': on stdout")
         ("quiet,q", "no notes on stderr (aci-manifest writes none; accepted for scripts)")
         ("help,h", "show this help and exit")
         ("version", "show the version and exit");
@@ -89,6 +91,12 @@ int main(int argc, char** argv)
     if (vm.count("version")) {
       std::cout << "aci-manifest " << acikit::k_version << '\n';
       return 0;
+    }
+    if (vm.count("json")) {
+      if (o.command != acikit::ops::ManifestCommand::patch) {
+        acikit::throw_usage("--json: only patch of an .aci reports (its new image ID)");
+      }
+      o.json = json;
     }
     if (vm.count("image-version")) o.version = version;
     if (vm.count("lock")) o.lock = lock;

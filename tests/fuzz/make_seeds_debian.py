@@ -2,16 +2,23 @@
 (Packages, Release, apt sources, the dpkg version table), the generated test
 mirror's indexes (tests/cli/testmirror.py), .deb files in every form the reader
 accepts (tests/cli/debfixtures.py), relation fields from those indexes and a
-lockfile in the documented layout.
+lockfile in the documented layout; the Packages indexes in every compression
+apt names (each seed's first byte picks the name, its second the size cap: see
+fuzz_decompress.cpp), and the signed text of the mirror's InRelease files.
 
     python3 tests/fuzz/make_seeds_debian.py OUTDIR
-        # OUTDIR/{deb822,release,sources,relation,version,lock,deb_reader}
+        # OUTDIR/{deb822,release,sources,relation,version,lock,deb_reader,decompress}
 """
+import bz2
 import glob
+import gzip
 import hashlib
 import json
+import lzma
 import os
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -22,7 +29,7 @@ import debfixtures as df  # noqa: E402
 import testmirror as tm  # noqa: E402
 
 out = sys.argv[1]
-TARGETS = ("deb822", "release", "sources", "relation", "version", "lock", "deb_reader")
+TARGETS = ("deb822", "release", "sources", "relation", "version", "lock", "deb_reader", "decompress")
 for t in TARGETS:
     os.makedirs(os.path.join(out, t), exist_ok=True)
 
@@ -32,6 +39,43 @@ def put(target, data):
         data = data.encode()
     with open(os.path.join(out, target, hashlib.sha1(data).hexdigest()), "wb") as f:
         f.write(data)
+
+
+# fuzz_decompress.cpp's names, by first byte, and its caps: 2^(second byte % 21).
+DECOMPRESS = ("xz", "gz", "bz2", "lzma", "zst", "")
+
+
+def compressed(plain):
+    """PLAIN in each of DECOMPRESS's formats (zst only when zstd is installed)."""
+    yield "xz", lzma.compress(plain, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC64)
+    yield "xz", lzma.compress(plain, format=lzma.FORMAT_XZ, check=lzma.CHECK_SHA256)
+    yield "gz", gzip.compress(plain, mtime=0)
+    yield "bz2", bz2.compress(plain)
+    yield "lzma", lzma.compress(plain, format=lzma.FORMAT_ALONE)
+    if shutil.which("zstd"):
+        yield "zst", subprocess.run(["zstd", "-q", "-c"], input=plain, stdout=subprocess.PIPE, check=True).stdout
+    yield "", plain
+
+
+def decompress_seeds(plain):
+    for fmt, data in compressed(plain):
+        # One cap above the output (a normal index), one below it (a bomb).
+        for cap in (20, max(0, len(plain).bit_length() - 2)):
+            put("decompress", bytes([DECOMPRESS.index(fmt), cap]) + data)
+
+
+def signed_text(inrelease):
+    """The text a clearsigned InRelease signs (RFC 4880 section 7): between the
+    armour headers' blank line and the signature, dash-escaping undone."""
+    lines = inrelease.split(b"\n")
+    if not lines or not lines[0].startswith(b"-----BEGIN PGP SIGNED MESSAGE-----"):
+        return None
+    try:
+        start = lines.index(b"") + 1
+        end = lines.index(b"-----BEGIN PGP SIGNATURE-----")
+    except ValueError:
+        return None
+    return b"\n".join(l[2:] if l.startswith(b"- ") else l for l in lines[start:end]) + b"\n"
 
 
 def relations_of(text):
@@ -47,6 +91,8 @@ for p in glob.glob(os.path.join(data, "repo", "**", "*"), recursive=True):
     put("deb822", text)
     if "release" in p:
         put("release", text)
+    if "packages" in p:
+        decompress_seeds(text)
     if "sources" in p or p.endswith(".list"):
         put("sources", (b"\x01" if ".sources" in p else b"\x00") + text)
     relations_of(text.decode("utf-8", "replace"))
@@ -63,12 +109,26 @@ with tempfile.TemporaryDirectory() as work:
     m, debs = tm.standard_mirror(work)
     for rel in glob.glob(os.path.join(m.root, "dists", "*", "*")):
         if os.path.isfile(rel):
-            put("deb822", open(rel, "rb").read())
-            put("release", open(rel, "rb").read())
+            text = open(rel, "rb").read()
+            put("deb822", text)
+            put("release", text)
+            plain = signed_text(text)
+            if plain is not None:
+                put("deb822", plain)
+                put("release", plain)
     for rel in glob.glob(os.path.join(m.root, "dists", "*", "main", "binary-amd64", "Packages")):
         text = open(rel, "rb").read()
         put("deb822", text)
         relations_of(text.decode())
+        decompress_seeds(text)
+    for rel in glob.glob(os.path.join(m.root, "dists", "*", "main", "binary-amd64", "Packages.*")):
+        # As the mirror writes them (Python's gzip and lzma), named by suffix.
+        suffix = rel.rsplit(".", 1)[1]
+        if suffix in DECOMPRESS:
+            put("decompress", bytes([DECOMPRESS.index(suffix), 20]) + open(rel, "rb").read())
+    put("decompress", bytes([0, 20]) + lzma.compress(b"", format=lzma.FORMAT_XZ))
+    put("decompress", bytes([1, 0]) + gzip.compress(b"P", mtime=0))
+    put("decompress", bytes([0, 20]) + lzma.compress(b"\0" * (1 << 20), format=lzma.FORMAT_XZ))  # a small bomb
     src = m.sources_file(os.path.join(work, "t.sources"), "http://127.0.0.1:8000/", ["stable", "updates"])
     put("sources", b"\x01" + open(src, "rb").read())
     put("sources", b"\x00deb [signed-by=/k.gpg arch=amd64,i386] http://127.0.0.1:8000/ stable main contrib\n"

@@ -1,6 +1,7 @@
 #include "hash/hash.hpp"
 
 #include "util/error.hpp"
+#include "util/fd.hpp"
 #include "util/strings.hpp"
 
 #include <openssl/evp.h>
@@ -62,28 +63,13 @@ std::string sha512_hex(std::string_view data)
 
 std::string file_sha256_hex(const std::filesystem::path& path)
 {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
     throw_errno(path.string(), "cannot open");
   }
   Hasher h(Algorithm::sha256);
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      int err = errno;
-      ::close(fd);
-      throw_errno(path.string(), "read failed", err);
-    }
-    if (n == 0) {
-      break;
-    }
-    h.update(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
+  util::read_chunks(fd.get(), path.string(),
+                    [&](const char* data, std::size_t n) { h.update(data, n); });
   return h.hex_digest();
 }
 

@@ -59,19 +59,6 @@ bool is_hex64(const std::string& s)
          });
 }
 
-bool safe_pool_path(const std::string& p)
-{
-  if (p.empty() || p.front() == '/') {
-    return false;
-  }
-  for (auto part : util::split(p, '/')) {
-    if (part.empty() || part == "." || part == "..") {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Reads one object's fields, refusing unknown keys and wrong types.
 class Fields {
 public:
@@ -340,7 +327,7 @@ Lock Lock::parse(std::string_view text, const std::string& file)
     p.version = f.str("version");
     p.architecture = f.str("architecture");
     p.filename = f.str("filename");
-    if (!safe_pool_path(p.filename)) {
+    if (!util::is_safe_relative_path(p.filename)) {
       f.fail("filename", "unsafe path '" + p.filename + "'");
     }
     p.size = f.uint("size");

@@ -55,20 +55,6 @@ bool one_word(std::string_view s)
   return !s.empty() && s.find_first_of(" \t\n") == std::string_view::npos;
 }
 
-// Pool paths are joined to URLs and file names: relative, no "..".
-bool safe_relative_path(std::string_view p)
-{
-  if (p.empty() || p.front() == '/') {
-    return false;
-  }
-  for (auto part : util::split(p, '/')) {
-    if (part.empty() || part == "." || part == "..") {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string request_text(const Request& r)
 {
   return r.version.empty() ? r.name : r.name + "=" + r.version;
@@ -137,7 +123,7 @@ void PackageIndex::add(std::string_view text, const std::string& file, std::size
     if (!one_word(arch.value)) {
       bad(arch, "expected one architecture");
     }
-    if (!one_word(filename.value) || !safe_relative_path(filename.value)) {
+    if (!one_word(filename.value) || !util::is_safe_relative_path(filename.value)) {
       bad(filename, "unsafe path '" + filename.value + "'");
     }
     if (!all_digits(size.value) || size.value.size() > 19) {

@@ -53,21 +53,6 @@ bool is_hex64(std::string_view s)
   return true;
 }
 
-// Index paths are joined to URLs and mirror directories: no absolute paths,
-// no "..", no empty components.
-bool safe_relative_path(std::string_view p)
-{
-  if (p.empty() || p.front() == '/') {
-    return false;
-  }
-  for (auto part : util::split(p, '/')) {
-    if (part.empty() || part == "." || part == "..") {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant,
 // "chrono-Compatible Low-Level Date Algorithms", days_from_civil).
 long long days_from_civil(long long y, unsigned m, unsigned d)
@@ -224,7 +209,7 @@ Release Release::parse(const signature::SignedText& text, const std::string& fil
     f.sha256 = util::to_lower(parts[0]);
     f.size = std::stoull(std::string(parts[1]));
     f.path = std::string(parts[2]);
-    if (!safe_relative_path(f.path)) {
+    if (!util::is_safe_relative_path(f.path)) {
       throw_bad_input(where, "field 'SHA256': unsafe path '" + f.path + "'");
     }
     auto [it, inserted] = r.m_files.emplace(f.path, f);

@@ -1,6 +1,7 @@
 #include "util/atomic_file.hpp"
 
 #include "util/error.hpp"
+#include "util/fd.hpp"
 
 #include <cerrno>
 #include <dirent.h>
@@ -174,8 +175,8 @@ void AtomicFile::abandon()
 
 std::string read_file(const std::filesystem::path& path)
 {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
     int err = errno;
     if (err == ENOENT) {
       throw_bad_input(path.string(), "no such file");
@@ -183,23 +184,8 @@ std::string read_file(const std::filesystem::path& path)
     throw_errno(path.string(), "cannot open", err);
   }
   std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      int err = errno;
-      ::close(fd);
-      throw_errno(path.string(), "read failed", err);
-    }
-    if (n == 0) {
-      break;
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
+  read_chunks(fd.get(), path.string(),
+              [&](const char* data, std::size_t n) { out.append(data, n); });
   return out;
 }
 

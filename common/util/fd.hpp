@@ -2,6 +2,10 @@
 // Fd: owns a file descriptor and closes it (RAII for the POSIX seam).
 #include <unistd.h>
 
+#include <cstddef>
+#include <functional>
+#include <string>
+
 namespace acikit::util {
 
 class Fd {
@@ -35,5 +39,10 @@ public:
 private:
   int m_fd;
 };
+
+// Reads fd to its end in 64 KiB chunks, retrying EINTR, handing each chunk to
+// `chunk`; a read error throws naming `where`.
+void read_chunks(int fd, const std::string& where,
+                 const std::function<void(const char*, std::size_t)>& chunk);
 
 } // namespace acikit::util

@@ -76,4 +76,17 @@ std::string to_hex(const unsigned char* data, std::size_t size)
   return out;
 }
 
+bool is_safe_relative_path(std::string_view p)
+{
+  if (p.empty() || p.front() == '/') {
+    return false;
+  }
+  for (auto part : split(p, '/')) {
+    if (part.empty() || part == "." || part == "..") {
+      return false;
+    }
+  }
+  return true;
+}
+
 } // namespace acikit::util

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "cache/cache.hpp"
+#include "util/atomic_file.hpp"
 #include "util/temp_dir.hpp"
 
 #include <sys/stat.h>
@@ -62,9 +63,7 @@ TEST_CASE("link_or_copy replaces a different file under the final name", "[cache
   std::ofstream(to) << "stale";
 
   cache::link_or_copy(obj, to);
-  std::ifstream in(to);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  CHECK(text == "verified");
+  CHECK(util::read_file(to) == "verified");
   CHECK(inode(to) == inode(obj));
   CHECK(names(dir.path()) == std::set<std::string>{"object", "pkg.deb"});
 }

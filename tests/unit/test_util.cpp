@@ -55,3 +55,18 @@ TEST_CASE("split-and-trim")
   REQUIRE(v.size() == 3);
   CHECK(v[2] == "c");
 }
+
+TEST_CASE("is_safe_relative_path: relative paths without empty, . or .. components", "[util]")
+{
+  using acikit::util::is_safe_relative_path;
+  CHECK(is_safe_relative_path("pool/main/b/bash/bash_5.2.15-2+b2_amd64.deb"));
+  CHECK(is_safe_relative_path("main/binary-amd64/Packages.xz"));
+  CHECK(is_safe_relative_path("a..b/c.d"));
+  CHECK_FALSE(is_safe_relative_path(""));
+  CHECK_FALSE(is_safe_relative_path("/etc/passwd"));
+  CHECK_FALSE(is_safe_relative_path("pool/../../etc"));
+  CHECK_FALSE(is_safe_relative_path(".."));
+  CHECK_FALSE(is_safe_relative_path("pool/./x"));
+  CHECK_FALSE(is_safe_relative_path("pool//x"));
+  CHECK_FALSE(is_safe_relative_path("pool/x/"));
+}

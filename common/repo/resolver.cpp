@@ -11,6 +11,7 @@
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "debversion/version.hpp"
 #include "repo/relation.hpp"
@@ -122,6 +123,8 @@ private:
   void choose(const Candidate& c, Reason reason);
   void add_root(const Request& root);
   void satisfy(ReasonKind kind, const Package& by, const Alternatives& group);
+  // A provider already in the closure meets r: records `reason` on it.
+  bool met_by_chosen_provider(const Relation& r, Reason reason);
   // The providers of r.name (not yet chosen) that could satisfy r, best
   // candidate each, by provider name.
   std::vector<const Candidate*> providers_for(const Relation& r);
@@ -415,16 +418,8 @@ void Resolver::add_root(const Request& root)
     r.op = VersionOp::eq;
     r.version = root.version;
   }
-  auto cp = m_chosen_providers.find(r.name);
-  if (cp != m_chosen_providers.end()) {
-    for (const auto& name : cp->second) {
-      auto& ch = m_chosen.at(name);
-      if (provides(*ch.candidate, r)) {
-        reason.detail = "virtual " + r.name + " provided by " + name;
-        ch.reasons.push_back(reason);
-        return;
-      }
-    }
+  if (met_by_chosen_provider(r, reason)) {
+    return;
   }
   auto providers = providers_for(r);
   const Candidate* pick = providers.size() == 1 ? providers[0] : nullptr;
@@ -442,6 +437,23 @@ void Resolver::add_root(const Request& root)
   choose(*pick, reason);
 }
 
+bool Resolver::met_by_chosen_provider(const Relation& r, Reason reason)
+{
+  auto cp = m_chosen_providers.find(r.name);
+  if (cp == m_chosen_providers.end()) {
+    return false;
+  }
+  for (const auto& name : cp->second) {
+    auto& ch = m_chosen.at(name);
+    if (provides(*ch.candidate, r)) {
+      reason.detail = "virtual " + r.name + " provided by " + name;
+      ch.reasons.push_back(std::move(reason));
+      return true;
+    }
+  }
+  return false;
+}
+
 void Resolver::satisfy(ReasonKind kind, const Package& by, const Alternatives& group)
 {
   const std::string needed_by = id_of(by);
@@ -453,16 +465,8 @@ void Resolver::satisfy(ReasonKind kind, const Package& by, const Alternatives& g
       m_chosen.at(r.name).reasons.push_back(reason);
       return;
     }
-    auto cp = m_chosen_providers.find(r.name);
-    if (cp != m_chosen_providers.end()) {
-      for (const auto& name : cp->second) {
-        auto& ch = m_chosen.at(name);
-        if (provides(*ch.candidate, r)) {
-          reason.detail = "virtual " + r.name + " provided by " + name;
-          ch.reasons.push_back(reason);
-          return;
-        }
-      }
+    if (met_by_chosen_provider(r, reason)) {
+      return;
     }
   }
 

@@ -255,6 +255,35 @@ def tree(root, dir_mtimes=True):
     return out
 
 
+def tar_tree(data):
+    """tree() form of a tar stream (later members win; hardlinks share data)."""
+    out = {}
+    links = {}
+    with tarfile.open(fileobj=io.BytesIO(data)) as t:
+        for m in t.getmembers():
+            name = m.name.rstrip("/")
+            d = {"mode": "%o" % m.mode, "uid": m.uid, "gid": m.gid, "mtime": int(m.mtime)}
+            if m.isdir():
+                d["type"] = "dir"
+            elif m.issym():
+                d.update(type="symlink", target=m.linkname)
+                del d["mode"]
+            elif m.islnk():
+                links.setdefault(m.linkname, [m.linkname]).append(name)
+                continue
+            elif m.isfile():
+                d.update(type="file", nlink=1, data=t.extractfile(m).read())
+            elif m.isfifo():
+                d["type"] = "fifo"
+            elif m.ischr() or m.isblk():
+                d.update(type="chardev" if m.ischr() else "blockdev", rdev=(m.devmajor, m.devminor))
+            out[name] = d
+    for target, names in links.items():
+        for n in names:
+            out[n] = dict(out[target], nlink=len(names))
+    return out
+
+
 def snapshot(base, exclude=()):
     """Everything under base (byte for byte, with metadata), skipping the
     subtrees named in exclude (relative to base): for canary checks."""

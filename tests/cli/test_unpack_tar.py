@@ -19,35 +19,6 @@ os.chmod(work, 0o755)
 ROOT = os.geteuid() == 0
 
 
-def tar_tree(data):
-    """tree() form of a tar stream (later members win; hardlinks share data)."""
-    out = {}
-    links = {}
-    with tarfile.open(fileobj=io.BytesIO(data)) as t:
-        for m in t.getmembers():
-            name = m.name.rstrip("/")
-            d = {"mode": "%o" % m.mode, "uid": m.uid, "gid": m.gid, "mtime": int(m.mtime)}
-            if m.isdir():
-                d["type"] = "dir"
-            elif m.issym():
-                d.update(type="symlink", target=m.linkname)
-                del d["mode"]
-            elif m.islnk():
-                links.setdefault(m.linkname, [m.linkname]).append(name)
-                continue
-            elif m.isfile():
-                d.update(type="file", nlink=1, data=t.extractfile(m).read())
-            elif m.isfifo():
-                d["type"] = "fifo"
-            elif m.ischr() or m.isblk():
-                d.update(type="chardev" if m.ischr() else "blockdev", rdev=(m.devmajor, m.devminor))
-            out[name] = d
-    for target, names in links.items():
-        for n in names:
-            out[n] = dict(out[target], nlink=len(names))
-    return out
-
-
 def fixtures():
     debs = os.path.join(work, "debs")
     os.makedirs(debs, exist_ok=True)
@@ -79,7 +50,7 @@ eq(p1.stdout == p2.stdout, True, "tar-deterministic: byte-identical run to run")
 eq(p2.stderr, b"", "tar-quiet")
 p4 = subprocess.run([UNPACK, "--quiet", "--xz-threads", "1", "--tar", "-"] + DEBS, capture_output=True)
 eq(p4.stdout == p1.stdout, True, "tar-xz-single-thread: same bytes as the multi-threaded decoder")
-got = tar_tree(p1.stdout)
+got = F.tar_tree(p1.stdout)
 
 eq(got.get("bin"), {"type": "symlink", "target": "usr/bin", "uid": 0, "gid": 0, "mtime": 0}, "tar: merged bin link")
 eq(got.get("dev/null", {}).get("rdev"), (1, 3), "tar: char device kept without mknod")
@@ -112,7 +83,7 @@ p = acitest.run([UNPACK, "--quiet", "--tar", "-", c1, c2])
 eq((p.returncode, p.stderr), (1, "aci-unpack: error: c2.deb: etc/x: conflicts with the same path in c1.deb\n"),
    "tar-conflict")
 p = subprocess.run([UNPACK, "--quiet", "--allow-overwrite", "--tar", "-", c1, c2], capture_output=True)
-eq(tar_tree(p.stdout).get("etc/x", {}).get("data"), b"2\n", "tar-allow-overwrite: later wins")
+eq(F.tar_tree(p.stdout).get("etc/x", {}).get("data"), b"2\n", "tar-allow-overwrite: later wins")
 p = acitest.run([UNPACK, "--tar", "out.tar", c1])
 eq((p.returncode, p.stderr), (2, "aci-unpack: error: --tar takes '-' (stdout)\n"), "tar-usage-not-dash")
 p = acitest.run([UNPACK, "--tar", "-", "--rootfs", work, c1])

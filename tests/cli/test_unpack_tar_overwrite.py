@@ -19,35 +19,6 @@ work = acitest.tempdir("unpack-tar-overwrite")
 os.chmod(work, 0o755)
 
 
-def tar_tree(data):
-    """tree() form of a tar stream (later members win; hardlinks share data)."""
-    out = {}
-    links = {}
-    with tarfile.open(fileobj=io.BytesIO(data)) as t:
-        for m in t.getmembers():
-            name = m.name.rstrip("/")
-            d = {"mode": "%o" % m.mode, "uid": m.uid, "gid": m.gid, "mtime": int(m.mtime)}
-            if m.isdir():
-                d["type"] = "dir"
-            elif m.issym():
-                d.update(type="symlink", target=m.linkname)
-                del d["mode"]
-            elif m.islnk():
-                links.setdefault(m.linkname, [m.linkname]).append(name)
-                continue
-            elif m.isfile():
-                d.update(type="file", nlink=1, data=t.extractfile(m).read())
-            elif m.isfifo():
-                d["type"] = "fifo"
-            elif m.ischr() or m.isblk():
-                d.update(type="chardev" if m.ischr() else "blockdev", rdev=(m.devmajor, m.devminor))
-            out[name] = d
-    for target, names in links.items():
-        for n in names:
-            out[n] = dict(out[target], nlink=len(names))
-    return out
-
-
 def deb(name, entries):
     return F.build_raw(os.path.join(work, name + ".deb"), name, [F.dir("./")] + entries)
 
@@ -73,7 +44,7 @@ eq([l for l in p.stderr.decode().splitlines() if "overwritten" in l],
     "aci-unpack: overwritten: etc/x from c2.deb by c3.deb"], "tar-allow-overwrite: report")
 names = [m.name for m in tarfile.open(fileobj=io.BytesIO(p.stdout)).getmembers()]
 eq(sorted(n for n in names if names.count(n) > 1), [], "tar-allow-overwrite-each-path-once")
-got = tar_tree(p.stdout)
+got = F.tar_tree(p.stdout)
 eq(got["etc/x"]["data"], b"3\n", "tar-allow-overwrite: the last package wins")
 eq(got["etc/y"].get("type"), "symlink", "tar-allow-overwrite: a file replaced by a symlink")
 eq((got["etc/y-link"]["type"], got["etc/y-link"]["data"]), ("file", b"old\n"),

@@ -25,6 +25,7 @@ struct AciWriter::Impl {
   std::string last_path;
   std::unordered_set<std::string> files;  // regular files written, for hardlink targets
   std::string image_id;
+  std::uint64_t tar_size = 0;
   bool finished = false;
 
   Impl(const std::filesystem::path& output, AciWriterOptions o) : file(output), options(std::move(o)) {}
@@ -34,6 +35,7 @@ struct AciWriter::Impl {
     auto* self = static_cast<Impl*>(client);
     try {
       self->hasher.update(buf, n);
+      self->tar_size += n;
       self->encoder->write(buf, n);
       return static_cast<la_ssize_t>(n);
     } catch (...) {
@@ -193,5 +195,7 @@ void AciWriter::finish()
 }
 
 const std::string& AciWriter::image_id() const { return m_impl->image_id; }
+
+std::uint64_t AciWriter::tar_size() const { return m_impl->tar_size; }
 
 } // namespace acikit::aci

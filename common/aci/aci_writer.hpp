@@ -45,6 +45,8 @@ public:
 
   // "sha512-..." once finish() has returned.
   const std::string& image_id() const;
+  // Bytes of the uncompressed tar (what image_id hashes), once finish() has returned.
+  std::uint64_t tar_size() const;
 
 private:
   struct Impl;

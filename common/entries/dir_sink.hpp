@@ -46,6 +46,9 @@ struct DirSinkStats {
   std::uint64_t skipped_devices = 0;
   // Existing non-directories replaced by a later entry.
   std::uint64_t replaced = 0;
+  // TarSink: every entry written to the stream (merged-/usr links and the parents
+  // it made included; a directory once), as `tar -t` lists them.
+  std::uint64_t tar_entries = 0;
 };
 
 class DirSink : public EntrySink {

@@ -130,6 +130,7 @@ void TarSink::write(const Entry& entry, Content* content, bool count)
   if (archive_write_finish_entry(a) < ARCHIVE_WARN) {
     throw_environment(m_name, archive_error_string(a));
   }
+  ++m_stats.tar_entries;
   if (!count) {
     return;
   }

@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include <charconv>
 #include <iostream>
 #include <memory>
@@ -65,7 +67,7 @@ using util::Fd;
 
 } // namespace
 
-std::string pack_image(const PackOptions& o)
+PackResult pack_aci(const PackOptions& o)
 {
   std::filesystem::path manifest_path, rootfs_path;
   if (o.layout) {
@@ -144,23 +146,78 @@ std::string pack_image(const PackOptions& o)
   root.mtime = newest;
   wo.manifest_mtime = wo.clamp_mtime ? std::min(newest, *wo.clamp_mtime) : newest;
 
+  PackResult result;
   aci::AciWriter writer(o.output, manifest.value(), root, wo);
+  result.entries = 2;  // "manifest" and "rootfs"
   entries::Entry e;
   while (source->next(e)) {
     writer.put(e, e.type == entries::Type::file ? &source->content() : nullptr);
+    ++result.entries;
   }
   writer.finish();
   if (o.sign) {
     // After the .aci is in place: the signature is over the committed bytes.
     std::string armored = signature::sign_detached_armored(o.output, o.gnupg_home, o.key);
     util::write_file_atomic(signature_path, armored, wo.overwrite);
+    result.signature = signature_path;
   }
-  return writer.image_id();
+  result.aci = o.output;
+  result.image_id = writer.image_id();
+  result.compression = std::string(compress::format_name(*format));
+  if (*format != compress::Format::none) {
+    result.level = wo.compression.level ? *wo.compression.level : compress::level_range(*format).default_level;
+  }
+  result.tar_size = writer.tar_size();
+  result.aci_size = std::filesystem::file_size(o.output);
+  result.name = manifest.value().name().str();
+  for (const auto& l : manifest.value().fields().labels.items()) {
+    result.labels.emplace_back(l.name.str(), l.value);
+  }
+  return result;
+}
+
+std::string pack_image(const PackOptions& o)
+{
+  return pack_aci(o).image_id;
+}
+
+std::string pack_report_json(const PackResult& r)
+{
+  // Key style as aci-fetch's and aci-verify's reports (snake_case; sizes in bytes).
+  using Json = nlohmann::ordered_json;
+  Json j;
+  j["aci"] = r.aci.string();
+  j["image_id"] = r.image_id;
+  j["compression"] = r.compression;
+  j["level"] = r.level ? Json(*r.level) : Json(nullptr);
+  j["tar_size"] = r.tar_size;
+  j["aci_size"] = r.aci_size;
+  j["entries"] = r.entries;
+  j["signature"] = r.signature ? Json(r.signature->string()) : Json(nullptr);
+  j["name"] = r.name;
+  Json labels = Json::object();
+  for (const auto& [k, v] : r.labels) {
+    labels[k] = v;
+  }
+  j["labels"] = std::move(labels);
+  return j.dump(2) + "\n";
 }
 
 int pack(const PackOptions& o)
 {
-  std::cout << pack_image(o) << '\n';
+  if (o.json && o.json->empty()) {
+    throw_usage("--json: FILE is empty");
+  }
+  const bool json_stdout = o.json && o.json->string() == "-";
+  auto result = pack_aci(o);
+  if (json_stdout) {
+    std::cout << pack_report_json(result) << std::flush;
+  } else if (o.json) {
+    // Replaced like aci-fetch's and aci-unpack's report files: a report, not an output.
+    util::write_file_atomic(*o.json, pack_report_json(result));
+  } else {
+    std::cout << result.image_id << '\n';
+  }
   return 0;
 }
 

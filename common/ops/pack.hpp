@@ -9,9 +9,12 @@
 // So the image ID depends on the tree and the manifest's content only, not on when
 // the manifest file or the rootfs directory were made, and a directory and a tar
 // stream of the same tree give the same image.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace acikit::ops {
 
@@ -34,12 +37,36 @@ struct PackOptions {
   std::filesystem::path spool_dir;
   // SOURCE_DATE_EPOCH as read from the environment by the tool ("" = unset).
   std::optional<std::string> source_date_epoch;
+  // --json FILE: a JSON report (pack_report_json) written atomically to FILE
+  // instead of printing the image ID; "-": on stdout.
+  std::optional<std::filesystem::path> json;
 };
 
-// Writes the ACI (and its signature) and returns its image ID ("sha512-...").
+struct PackResult {
+  std::filesystem::path aci;
+  std::string image_id;          // "sha512-..."
+  std::string compression;       // "gzip", "xz", "bzip2", "none"
+  std::optional<int> level;      // the level used; nullopt for "none"
+  std::uint64_t tar_size = 0;    // the uncompressed tar, bytes (what image_id hashes)
+  std::uint64_t aci_size = 0;    // the .aci file, bytes
+  std::uint64_t entries = 0;     // tar entries: manifest, rootfs and the rootfs's
+  std::optional<std::filesystem::path> signature;  // OUTPUT.aci.asc with --sign
+  std::string name;              // the manifest's name
+  std::vector<std::pair<std::string, std::string>> labels;  // the manifest's, in order
+};
+
+// Writes the ACI (and its signature).
+PackResult pack_aci(const PackOptions& options);
+
+// pack_aci's image ID ("sha512-...").
 std::string pack_image(const PackOptions& options);
 
-// pack_image, printing the image ID on stdout. Returns the exit status.
+// The --json report: one JSON document (2-space indent, final newline); keys in
+// README.md, "Machine-readable output".
+std::string pack_report_json(const PackResult& result);
+
+// pack_aci, printing the image ID (or the --json report) on stdout. Returns the
+// exit status.
 int pack(const PackOptions& options);
 
 } // namespace acikit::ops

@@ -11,6 +11,8 @@
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <iostream>
 #include <map>
@@ -91,6 +93,37 @@ public:
 private:
   entries::EntrySource& m_inner;
   std::vector<std::string>& m_paths;
+};
+
+// Counts what reaches the sink, per package (UnpackCounts).
+class CountingSource : public entries::EntrySource {
+public:
+  CountingSource(entries::EntrySource& inner, UnpackCounts& counts) : m_inner(inner), m_counts(counts) {}
+  bool next(entries::Entry& entry) override
+  {
+    if (!m_inner.next(entry)) {
+      return false;
+    }
+    ++m_counts.entries;
+    switch (entry.type) {
+    case entries::Type::file:
+      ++m_counts.files;
+      m_counts.bytes += entry.size;
+      break;
+    case entries::Type::directory: ++m_counts.directories; break;
+    case entries::Type::symlink: ++m_counts.symlinks; break;
+    case entries::Type::hardlink: ++m_counts.hardlinks; break;
+    case entries::Type::fifo: ++m_counts.fifos; break;
+    case entries::Type::char_device:
+    case entries::Type::block_device: ++m_counts.devices; break;
+    }
+    return true;
+  }
+  entries::Content& content() override { return m_inner.content(); }
+
+private:
+  entries::EntrySource& m_inner;
+  UnpackCounts& m_counts;
 };
 
 // The last writer of every non-directory path, by (package index, entry ordinal),
@@ -496,6 +529,16 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
     pkg.file = deb.name();
     pkg.package = deb.package();
     pkg.version = deb.field("Version").value_or("");
+    pkg.architecture = deb.field("Architecture").value_or("");
+    pkg.path = paths[index];
+    std::error_code size_error;
+    auto size = std::filesystem::file_size(paths[index], size_error);
+    pkg.size = size_error ? 0 : size;
+    if (options.json) {
+      // A second read of the file (from the page cache, just read): the report
+      // names exactly which bytes were unpacked.
+      pkg.sha256 = hash::file_sha256_hex(paths[index]);
+    }
     pkg.maintainer_scripts = deb.maintainer_scripts();
     DpkgPackage& db = database.emplace_back();
     db.name = pkg.package;
@@ -516,10 +559,13 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
     entries::ConflictFilter checked(*src, conflicts);
     if (two_pass) {
       LastWriterFilter only_last(checked, last, index);
-      entries::copy_entries(only_last, sink);
+      CountingSource counted(only_last, pkg.counts);
+      entries::copy_entries(counted, sink);
     } else {
-      entries::copy_entries(checked, sink);
+      CountingSource counted(checked, pkg.counts);
+      entries::copy_entries(counted, sink);
     }
+    pkg.excluded = filtered.excluded();
     report.excluded += filtered.excluded();
     report.packages.push_back(std::move(pkg));
   }
@@ -535,6 +581,7 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
   if (options.dpkg_database) {
     report.stats.files -= db_files;
     report.stats.directories -= 4;
+    report.database_files = db_files;
   }
   report.overwritten = conflicts.overwritten();
   return report;
@@ -573,13 +620,88 @@ std::vector<std::string> report_lines(const UnpackOptions& options, const Unpack
   return lines;
 }
 
+std::string report_json(const UnpackOptions& options, const UnpackReport& report)
+{
+  // Key style as aci-fetch's report: snake_case, sizes in bytes as integers, paths
+  // as strings (JSON escapes a newline in a path).
+  using Json = nlohmann::ordered_json;
+  auto counts = [](Json& o, const UnpackCounts& c) {
+    o["entries"] = c.entries;
+    o["files"] = c.files;
+    o["directories"] = c.directories;
+    o["symlinks"] = c.symlinks;
+    o["hardlinks"] = c.hardlinks;
+    o["devices"] = c.devices;
+    o["fifos"] = c.fifos;
+    o["bytes"] = c.bytes;
+  };
+  Json j;
+  j["rootfs"] = options.tar.empty() ? Json(options.rootfs.string()) : Json(nullptr);
+  j["tar"] = options.tar.empty() ? Json(nullptr) : Json(options.tar);
+  j["merged_usr"] = options.merged_usr == MergedUsr::yes;
+  j["merged_usr_dirs"] = options.merged_usr == MergedUsr::yes ? options.merged_usr_dirs : std::vector<std::string>{};
+  j["allow_overwrite"] = options.overwrite == util::Overwrite::yes;
+  j["path_filters"] = Json::array();
+  for (const auto& f : options.path_filters) {
+    j["path_filters"].push_back(Json{{"action", f.include ? "include" : "exclude"}, {"pattern", f.pattern}});
+  }
+  j["packages"] = Json::array();
+  UnpackCounts sum;
+  for (const auto& p : report.packages) {
+    Json o;
+    o["name"] = p.package;
+    o["version"] = p.version;
+    o["architecture"] = p.architecture;
+    o["path"] = p.path;
+    o["filename"] = p.file;
+    o["size"] = p.size;
+    o["sha256"] = p.sha256;
+    counts(o, p.counts);
+    o["excluded"] = p.excluded;
+    o["maintainer_scripts"] = p.maintainer_scripts;
+    j["packages"].push_back(std::move(o));
+    sum.bytes += p.counts.bytes;
+  }
+  // The totals are the sink's counts, as the text summary gives them: what the
+  // packages put into it (a directory several packages hold counts for each), not
+  // the merged-/usr links, the parents it made or the dpkg database.
+  const auto& s = report.stats;
+  Json totals;
+  totals["packages"] = report.packages.size();
+  counts(totals, {s.files + s.directories + s.symlinks + s.hardlinks + s.devices + s.fifos, s.files, s.directories,
+                  s.symlinks, s.hardlinks, s.devices, s.fifos, sum.bytes});
+  totals["excluded"] = report.excluded;
+  totals["replaced"] = s.replaced;
+  totals["skipped_devices"] = s.skipped_devices;
+  j["totals"] = std::move(totals);
+  // Every entry of the stream, as `tar -t` lists it.
+  j["tar_entries"] = options.tar.empty() ? Json(nullptr) : Json(s.tar_entries);
+  j["dpkg_database"] = options.dpkg_database ? Json{{"entries", report.database_files + 4},
+                                                    {"files", report.database_files}}
+                                             : Json(nullptr);
+  j["overwritten"] = Json::array();
+  for (const auto& o : report.overwritten) {
+    j["overwritten"].push_back(Json{{"path", o.path}, {"earlier", o.earlier}, {"later", o.later}});
+  }
+  return j.dump(2) + "\n";
+}
+
 int unpack_main(const UnpackOptions& options)
 {
+  const bool json_stdout = options.json && options.json->string() == "-";
+  if (json_stdout && options.tar == "-") {
+    throw_usage("--json - and --tar - both want stdout (give --json FILE)");
+  }
   auto report = unpack(options, std::cin);
   if (!options.quiet) {
     for (const auto& line : report_lines(options, report)) {
       cli::info("aci-unpack", line);
     }
+  }
+  if (json_stdout) {
+    std::cout << report_json(options, report) << std::flush;
+  } else if (options.json) {
+    util::write_file_atomic(*options.json, report_json(options, report));
   }
   return 0;
 }

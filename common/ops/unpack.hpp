@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,13 +42,31 @@ struct UnpackOptions {
   // (less memory: see deb::DebReadOptions).
   unsigned xz_threads = 0;
   bool quiet = false;
+  // --json FILE: a JSON report (report_json) written atomically to FILE; "-": on
+  // stdout (refused with tar "-", which owns stdout). Also makes unpack() hash each
+  // .deb (UnpackedPackage::sha256).
+  std::optional<std::filesystem::path> json;
+};
+
+// What one package put into the sink (after path filters, merged /usr and, in a
+// tar stream with --allow-overwrite, the entries a later package replaces).
+struct UnpackCounts {
+  std::uint64_t entries = 0, files = 0, directories = 0, symlinks = 0, hardlinks = 0,
+                devices = 0, fifos = 0;
+  std::uint64_t bytes = 0;  // regular file content
 };
 
 struct UnpackedPackage {
   std::string file;     // "hello_2.10-3_amd64.deb"
   std::string package;  // "hello"
   std::string version;
+  std::string architecture;
+  std::string path;     // as given (argument or stdin)
+  std::uint64_t size = 0;  // of the .deb, bytes
+  std::string sha256;      // of the .deb, hex; only with UnpackOptions::json
   std::vector<std::string> maintainer_scripts;  // present, not run
+  UnpackCounts counts;
+  std::uint64_t excluded = 0;  // entries dropped by path filters
 };
 
 // The dpkg database (dpkg(1), /var/lib/dpkg) for unpacked packages.
@@ -78,6 +97,8 @@ struct UnpackReport {
   entries::DirSinkStats stats;
   std::vector<entries::Overwritten> overwritten;
   std::uint64_t excluded = 0;  // entries dropped by path filters
+  // The dpkg database's own entries (not in stats): 4 directories and these files.
+  std::uint64_t database_files = 0;
 };
 
 // The work, without printing. paths_in supplies package paths when options.debs is
@@ -86,6 +107,10 @@ UnpackReport unpack(const UnpackOptions& options, std::istream& paths_in, int ta
 
 // The summary printed on stderr (without the "aci-unpack: " prefix), one line each.
 std::vector<std::string> report_lines(const UnpackOptions& options, const UnpackReport& report);
+
+// The --json report: one JSON document (2-space indent, final newline); keys in
+// README.md, "Machine-readable output".
+std::string report_json(const UnpackOptions& options, const UnpackReport& report);
 
 // For the tool: unpack from std::cin, print the report unless quiet; exit status.
 int unpack_main(const UnpackOptions& options);

@@ -46,6 +46,9 @@ int main(int argc, char** argv)
         ("sign", "also write OUTPUT.aci.asc, an ASCII-armoured detached OpenPGP signature")
         ("gnupg-home", po::value<std::string>()->value_name("DIR"), "the GnuPG home holding the secret key (with --sign)")
         ("key", po::value<std::string>()->value_name("KEY"), "the signing key: fingerprint, key ID or user ID (with --sign)")
+        ("json", po::value<std::string>()->value_name("FILE"),
+         "write a JSON report (image_id, sizes, entries, signature, name, labels) to\n"
+         "FILE instead of printing the image ID; '-': on stdout")
         ("quiet,q", "no notes on stderr (aci-pack writes none; accepted for scripts)")
         ("help,h", "show this help and exit")
         ("version", "show the version and exit");
@@ -89,6 +92,7 @@ int main(int argc, char** argv)
     }
     if (!split) o.layout = std::filesystem::path(positional.at(0));
     o.output = std::filesystem::path(positional.at(split ? 0 : 1));
+    if (vm.count("json")) o.json = std::filesystem::path(vm["json"].as<std::string>());
     if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) o.source_date_epoch = sde;
     return acikit::ops::pack(o);
   });

@@ -44,6 +44,9 @@ int main(int argc, char** argv)
       ("no-dpkg-database", "do not write var/lib/dpkg (status, info/PKG.list, .md5sums)")
       ("xz-threads", po::value<unsigned>()->value_name("N"),
        "threads decoding data.tar.xz (0: one per core; 1: least memory) (default: 0)")
+      ("json", po::value<std::string>()->value_name("FILE"),
+       "write a JSON report (packages with sha256 and counts, totals) to FILE; '-':\n"
+       "on stdout (not with --tar -)")
       ("null,0", "read NUL-separated package paths from stdin (find -print0, aci-fetch --null)")
       ("quiet,q", "no summary on stderr")
       ("help,h", "show this help and exit")
@@ -87,6 +90,15 @@ int main(int argc, char** argv)
     }
     if (vm.count("deb")) {
       options.debs = vm["deb"].as<std::vector<std::string>>();
+    }
+    if (vm.count("json")) {
+      options.json = vm["json"].as<std::string>();
+      if (options.json->empty()) {
+        acikit::throw_usage("--json: FILE is empty");
+      }
+      if (*options.json == "-" && vm.count("tar")) {
+        acikit::throw_usage("--json - and --tar - both want stdout (give --json FILE)");
+      }
     }
     if (vm.count("xz-threads")) {
       options.xz_threads = vm["xz-threads"].as<unsigned>();

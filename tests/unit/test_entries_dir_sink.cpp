@@ -3,6 +3,7 @@
 #include "entries/conflicts.hpp"
 #include "entries/copy.hpp"
 #include "entries/dir_sink.hpp"
+#include "entries/memory.hpp"
 #include "entries/merged_usr.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -18,46 +19,15 @@ using entries::Type;
 
 namespace {
 
-class StringContent : public entries::Content {
+// MemorySource filled from (entry, data) pairs: the fake at the seam.
+class VectorSource : public entries::MemorySource {
 public:
-  void reset(std::string s)
+  explicit VectorSource(std::vector<std::pair<Entry, std::string>> items)
   {
-    m_data = std::move(s);
-    m_pos = 0;
-  }
-  std::size_t read(void* buf, std::size_t n) override
-  {
-    n = std::min(n, m_data.size() - m_pos);
-    std::memcpy(buf, m_data.data() + m_pos, n);
-    m_pos += n;
-    return n;
-  }
-
-private:
-  std::string m_data;
-  std::size_t m_pos = 0;
-};
-
-// An in-memory EntrySource: the fake at the seam.
-class VectorSource : public entries::EntrySource {
-public:
-  explicit VectorSource(std::vector<std::pair<Entry, std::string>> items) : m_items(std::move(items)) {}
-  bool next(Entry& e) override
-  {
-    if (m_next == m_items.size()) {
-      return false;
+    for (auto& [entry, data] : items) {
+      add(std::move(entry), std::move(data));
     }
-    e = m_items[m_next].first;
-    m_content.reset(m_items[m_next].second);
-    ++m_next;
-    return true;
   }
-  entries::Content& content() override { return m_content; }
-
-private:
-  std::vector<std::pair<Entry, std::string>> m_items;
-  std::size_t m_next = 0;
-  StringContent m_content;
 };
 
 Entry dir(const std::string& p, std::uint32_t mode = 0755, std::int64_t mtime = 1000)

@@ -5,6 +5,7 @@
 #include "signature/signature.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "util/fd.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -21,16 +23,12 @@ namespace acikit::ops {
 namespace {
 
 // A regular file whose first non-blank byte is '{' is a manifest (an ACI starts
-// with a compression magic or a tar header, never with '{').
-bool looks_like_manifest(const std::string& path)
+// with a compression magic or a tar header, never with '{'). pread: the offset
+// of `fd` stays at 0 for the ACI reader.
+bool looks_like_manifest(int fd)
 {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return false;
-  }
   char buf[4096];
-  ssize_t n = ::read(fd, buf, sizeof buf);
-  ::close(fd);
+  ssize_t n = ::pread(fd, buf, sizeof buf, 0);
   for (ssize_t i = 0; i < n; ++i) {
     char c = buf[i];
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
@@ -40,46 +38,64 @@ bool looks_like_manifest(const std::string& path)
   return false;
 }
 
-aci::AciReport check_input(const std::string& input, const aci::VerifyLimits& limits)
+// The detached signature for an .aci input: its bytes, or an error line.
+struct SignatureFile {
+  std::string path;
+  std::optional<std::string> bytes;
+};
+
+SignatureFile signature_for(const std::string& input, const VerifyOptions& o)
 {
-  if (input == "-") {
-    return aci::verify_aci_stream(aci::fd_input(STDIN_FILENO, "-"), "-", limits);
-  }
+  SignatureFile f;
+  f.path = o.signature ? *o.signature : input + ".asc";
   struct stat st {};
-  if (::stat(input.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) {
-      return aci::verify_layout(input, limits);
-    }
-    if (S_ISREG(st.st_mode) && looks_like_manifest(input)) {
-      return aci::verify_manifest_file(input);
-    }
+  if (::stat(f.path.c_str(), &st) == 0) {
+    f.bytes = util::read_file(f.path);
   }
-  return aci::verify_aci(input, limits);
+  return f;
 }
 
-void check_signature(aci::AciReport& r, const std::string& input, const VerifyOptions& o,
-                     signature::Verifier& verifier, std::string& signer)
+// One input, opened once: the kind is decided from the open file, and an .aci
+// is validated and signature-checked from that one descriptor (verify_aci_fd).
+AciCheck check_input(const std::string& input, const VerifyOptions& o, const aci::VerifyLimits& limits,
+                     signature::Verifier* verifier)
 {
-  if (r.kind != aci::InputKind::aci || input == "-") {
-    r.errors.push_back("signature: only .aci files are signed (--keyring given)");
-    return;
-  }
-  std::string sig_path = o.signature ? *o.signature : input + ".asc";
-  struct stat st {};
-  if (::stat(sig_path.c_str(), &st) != 0) {
-    r.errors.push_back("signature: " + sig_path + ": missing");
-    return;
-  }
-  std::string sig = util::read_file(sig_path);
-  try {
-    auto signed_text = verifier.verify_detached_file(input, sig, sig_path);
-    signer = signed_text.signer().fingerprint;
-  } catch (const Error& e) {
-    if (e.code() != ExitCode::bad_input) {
-      throw;
+  util::Fd owned;
+  int fd = STDIN_FILENO;
+  if (input != "-") {
+    owned.reset(::open(input.c_str(), O_RDONLY | O_CLOEXEC));
+    if (owned.get() < 0) {
+      throw_errno(input, "open");
     }
-    r.errors.push_back("signature: " + std::string(e.what()));
+    fd = owned.get();
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      throw_errno(input, "fstat");
+    }
+    AciCheck c;
+    if (S_ISDIR(st.st_mode)) {
+      c.report = aci::verify_layout(input, limits);
+    } else if (S_ISREG(st.st_mode) && looks_like_manifest(fd)) {
+      c.report = aci::verify_manifest_file(input);
+    }
+    if (S_ISDIR(st.st_mode) || c.report.kind == aci::InputKind::manifest) {
+      if (verifier) {
+        c.signature_error = "signature: only .aci files are signed (--keyring given)";
+      }
+      return c;
+    }
   }
+  if (!verifier) {
+    return verify_aci_fd(fd, input, limits);
+  }
+  // The signature is read first: the image itself is read once, below.
+  SignatureFile sig = signature_for(input, o);
+  if (!sig.bytes) {
+    AciCheck c = verify_aci_fd(fd, input, limits);
+    c.signature_error = "signature: " + sig.path + ": missing";
+    return c;
+  }
+  return verify_aci_fd(fd, input, limits, verifier, *sig.bytes, sig.path);
 }
 
 } // namespace
@@ -94,6 +110,9 @@ int verify(const VerifyOptions& o)
   }
   if (o.signature && !o.keyring) {
     throw_usage("--signature needs --keyring");
+  }
+  if (o.keyring && !o.signature && std::find(o.inputs.begin(), o.inputs.end(), "-") != o.inputs.end()) {
+    throw_usage("--keyring with - (stdin) needs --signature FILE");
   }
   std::set<aci::FindingKind> fatal;
   if (o.strict) {
@@ -128,10 +147,13 @@ int verify(const VerifyOptions& o)
   for (const auto& input : o.inputs) {
     aci::AciReport r;
     r.file = input;
-    std::string signer;
+    std::string signer, signature_error;
     bool readable = true;
     try {
-      r = check_input(input, limits);
+      AciCheck c = check_input(input, o, limits, verifier.get());
+      r = std::move(c.report);
+      signer = std::move(c.signer);
+      signature_error = std::move(c.signature_error);
     } catch (const Error& e) {
       if (e.code() == ExitCode::bad_input) {
         r.errors.push_back(e.message());
@@ -162,8 +184,8 @@ int verify(const VerifyOptions& o)
           r.errors.push_back("image name '" + name + "' is not the expected '" + *o.expect_name + "'");
         }
       }
-      if (verifier) {
-        check_signature(r, input, o, *verifier, signer);
+      if (!signature_error.empty()) {
+        r.errors.push_back(signature_error);
       }
     }
     r.valid = r.errors.empty();
@@ -222,6 +244,55 @@ int verify(const VerifyOptions& o)
     return static_cast<int>(ExitCode::environment);
   }
   return any_invalid ? static_cast<int>(ExitCode::bad_input) : 0;
+}
+
+AciCheck verify_aci_fd(int fd, const std::string& name, const aci::VerifyLimits& limits,
+                       signature::Verifier* verifier, std::string_view signature, const std::string& signature_file)
+{
+  std::unique_ptr<signature::DetachedStream> stream;
+  if (verifier) {
+    stream = std::make_unique<signature::DetachedStream>(*verifier, std::string(signature), signature_file);
+  }
+  bool at_end = false;
+  std::uint64_t raw = 0;
+  const compress::Input base = aci::fd_input(fd, name);
+  // Every byte read goes to the validator and, in the same order, to gpg.
+  const compress::Input tee = [&](void* buf, std::size_t n) {
+    std::size_t got = base(buf, n);
+    if (got == 0) {
+      at_end = true;
+    } else {
+      raw += got;
+      if (stream) {
+        stream->write(buf, got);
+      }
+    }
+    return got;
+  };
+  AciCheck c;
+  c.report = aci::verify_aci_stream(tee, name, limits);
+  if (!stream) {
+    return c;
+  }
+  // The signature is over the whole file, also what a bad image left unread.
+  std::vector<char> buf(64 * 1024);
+  while (!at_end && raw <= limits.max_size) {
+    tee(buf.data(), buf.size());
+  }
+  if (!at_end) {
+    c.signature_error = "signature: not checked: the input is larger than " + std::to_string(limits.max_size) +
+                        " bytes (--max-size)";
+    return c;  // ~DetachedStream abandons the check
+  }
+  try {
+    c.signer = stream->finish().signer().fingerprint;
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::bad_input) {
+      throw;
+    }
+    c.signature_error = "signature: " + std::string(e.what());
+  }
+  return c;
 }
 
 } // namespace acikit::ops

@@ -21,12 +21,16 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
 #include <cstdlib>
 #include <ctime>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 
 namespace acikit::signature {
@@ -572,6 +576,135 @@ SignedText Verifier::verify_detached_file(const std::filesystem::path& data, std
   Data signed_data = data_from_fd(fd.get(), data.string());
   gpgme_error_t err = gpgme_op_verify(m_impl->ctx.get(), sig.get(), signed_data.get(), nullptr);
   return m_impl->judge(err, file, std::string());
+}
+
+// ---- DetachedStream ---------------------------------------------------------
+
+struct DetachedStream::State {
+  Data sig;
+  Data data;
+  std::mutex m;
+  std::condition_variable cv;
+  std::deque<std::string> chunks;
+  std::size_t front_offset = 0;  // bytes of chunks.front() already handed to gpg
+  std::size_t queued = 0;        // bytes in chunks not yet handed to gpg
+  bool eof = false;              // write() is over
+  bool cancelled = false;        // the check is abandoned
+  bool done = false;             // gpgme_op_verify returned
+  gpgme_error_t err = 0;
+  std::thread thread;
+
+  // GPGME's read callback, on the verify thread: the next queued bytes, 0 at
+  // the end, -1 (ECANCELED) when abandoned.
+  static ssize_t read_cb(void* handle, void* buffer, size_t size)
+  {
+    auto* s = static_cast<State*>(handle);
+    try {
+      std::unique_lock lock(s->m);
+      s->cv.wait(lock, [s] { return s->queued > 0 || s->eof || s->cancelled; });
+      if (s->cancelled) {
+        errno = ECANCELED;
+        return -1;
+      }
+      if (s->queued == 0) {
+        return 0;
+      }
+      std::size_t n = 0;
+      auto* out = static_cast<char*>(buffer);
+      while (n < size && !s->chunks.empty()) {
+        const std::string& c = s->chunks.front();
+        std::size_t take = std::min(size - n, c.size() - s->front_offset);
+        std::memcpy(out + n, c.data() + s->front_offset, take);
+        n += take;
+        s->front_offset += take;
+        if (s->front_offset == c.size()) {
+          s->chunks.pop_front();
+          s->front_offset = 0;
+        }
+      }
+      s->queued -= n;
+      lock.unlock();
+      s->cv.notify_all();
+      return static_cast<ssize_t>(n);
+    } catch (...) {
+      errno = EIO;
+      return -1;
+    }
+  }
+};
+
+DetachedStream::DetachedStream(Verifier& verifier, std::string signature, std::string file)
+    : m_verifier(verifier), m_file(std::move(file)), m_state(std::make_unique<State>())
+{
+  State& s = *m_state;
+  // gpgme_data_new_from_mem with copy=1: the signature outlives its argument.
+  gpgme_data_t raw = nullptr;
+  gpgme_error_t err = gpgme_data_new_from_mem(&raw, signature.data(), signature.size(), 1);
+  if (err) {
+    throw_environment(m_file, "gpgme: cannot wrap data: " + gpg_message(err));
+  }
+  s.sig.reset(raw);
+  raw = nullptr;
+  // Read only: no seek, so GPGME cannot rewind and see other bytes.
+  static gpgme_data_cbs cbs{&State::read_cb, nullptr, nullptr, nullptr};
+  err = gpgme_data_new_from_cbs(&raw, &cbs, &s);
+  if (err) {
+    throw_environment(m_file, "gpgme: cannot create a stream: " + gpg_message(err));
+  }
+  s.data.reset(raw);
+  gpgme_ctx_t ctx = m_verifier.m_impl->ctx.get();
+  s.thread = std::thread([&s, ctx] {
+    gpgme_error_t e = gpgme_op_verify(ctx, s.sig.get(), s.data.get(), nullptr);
+    {
+      std::lock_guard lock(s.m);
+      s.err = e;
+      s.done = true;
+      s.chunks.clear();
+      s.queued = 0;
+    }
+    s.cv.notify_all();
+  });
+}
+
+DetachedStream::~DetachedStream()
+{
+  if (m_state->thread.joinable()) {
+    {
+      std::lock_guard lock(m_state->m);
+      m_state->cancelled = true;
+    }
+    m_state->cv.notify_all();
+    m_state->thread.join();
+  }
+}
+
+void DetachedStream::write(const void* data, std::size_t n)
+{
+  if (n == 0) {
+    return;
+  }
+  State& s = *m_state;
+  std::unique_lock lock(s.m);
+  s.cv.wait(lock, [&s] { return s.queued < k_max_queued || s.done; });
+  if (s.done) {
+    return;  // gpg stopped reading: finish() says why
+  }
+  s.chunks.emplace_back(static_cast<const char*>(data), n);
+  s.queued += n;
+  lock.unlock();
+  s.cv.notify_all();
+}
+
+SignedText DetachedStream::finish()
+{
+  State& s = *m_state;
+  {
+    std::lock_guard lock(s.m);
+    s.eof = true;
+  }
+  s.cv.notify_all();
+  s.thread.join();
+  return m_verifier.m_impl->judge(s.err, m_file, std::string());
 }
 
 // ---- Signing ----------------------------------------------------------------

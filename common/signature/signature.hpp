@@ -3,6 +3,7 @@
 // only the given keyring (DESIGN.md, Trust 1). The user's own keyring is never
 // consulted. Trust is decided by each signature's own status and its signer's
 // fingerprint being in the given keyring, never by GPGME's validity summary.
+#include <cstddef>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -89,8 +90,40 @@ public:
                                   std::string_view signature, const std::string& file);
 
 private:
+  friend class DetachedStream;
   struct Impl;
   std::unique_ptr<Impl> m_impl;
+};
+
+// A detached signature checked over bytes handed over as the caller reads them
+// for its own purpose (aci-verify: the same single read of an .aci is validated,
+// hashed for the image ID and signature-checked, so no other bytes, e.g. of a
+// file swapped in between two reads, can be checked than those validated).
+// gpg runs on a thread of its own and pulls the bytes from a bounded queue
+// (at most k_max_queued bytes are held); write() blocks while the queue is full.
+// The Verifier must outlive the stream and is not to be used meanwhile.
+class DetachedStream {
+public:
+  static constexpr std::size_t k_max_queued = 4u << 20;
+
+  DetachedStream(Verifier& verifier, std::string signature, std::string file);
+  // Without finish(): the check is abandoned (gpg is stopped, nothing thrown).
+  ~DetachedStream();
+  DetachedStream(const DetachedStream&) = delete;
+  DetachedStream& operator=(const DetachedStream&) = delete;
+
+  // The next `n` bytes of the signed data. Once gpg has given up (e.g. a
+  // malformed signature) the bytes are dropped: finish() reports why.
+  void write(const void* data, std::size_t n);
+  // The end of the data: waits for gpg and judges as verify_detached() does
+  // (throws bad_input naming `file`); the plaintext of the result is empty.
+  SignedText finish();
+
+private:
+  struct State;
+  Verifier& m_verifier;
+  std::string m_file;
+  std::unique_ptr<State> m_state;
 };
 
 // An ASCII-armoured detached signature of `data` made with the secret key `key`

@@ -109,4 +109,30 @@ p = t.run([V, "--keyring", ring, d + "/nothere.json"])
 t.eq(p.returncode, 3, "unreadable input with keyring")
 p = t.run([V, "--signature", alt, img])
 t.eq((p.returncode, p.stderr), (2, "aci-verify: error: --signature needs --keyring\n"), "signature without keyring")
+# stdin: read once, validated and signature-checked on the way (--signature
+# names the signature; there is no INPUT.asc for "-")
+sign(home, img)
+data = open(img, "rb").read()
+p = t.run([V, "--keyring", ring, "--signature", img + ".asc", "-"], input=data)
+p.stdout, p.stderr = p.stdout.decode(), p.stderr.decode()
+import hashlib
+raw = subprocess.run(["gzip", "-dc", img], capture_output=True, check=True).stdout
+t.eq((p.returncode, p.stdout, p.stderr), (0, "-: valid sha512-%s\n-: signed by %s\n" % (hashlib.sha512(raw).hexdigest(),
+     fpr), ""), "signature-stdin-good")
+other = open(items["valid-none"].path, "rb").read()
+p = t.run([V, "--keyring", ring, "--signature", img + ".asc", "-"], input=other)
+p.stdout = p.stdout.decode()
+t.eq((p.returncode, p.stdout), (1, "-: invalid: signature: %s.asc: no valid signature from a key in "
+     "%s (signature by %s: bad signature)\n" % (img, ring, fpr)), "signature-stdin-other-bytes")
+p = t.run([V, "--keyring", ring, "-"], input="")
+t.eq((p.returncode, p.stdout, p.stderr), (2, "", "aci-verify: error: --keyring with - (stdin) needs --signature FILE\n"),
+     "signature-stdin-needs-signature")
+# layouts and manifests carry no signature
+lay = os.path.join(d, "layout")
+os.makedirs(os.path.join(lay, "rootfs"))
+with open(os.path.join(lay, "manifest"), "wb") as f:
+    f.write(acicorpus.manifest_bytes())
+p = t.run([V, "--keyring", ring, lay])
+t.eq((p.returncode, p.stdout.split("\n")[0]), (1, lay + ": invalid: signature: only .aci files are signed (--keyring "
+     "given)"), "signature-layout-refused")
 t.finish()

@@ -111,8 +111,13 @@ public:
       return false;
     }
     if (path->empty()) {
-      // "./": the archive's own root; not one of the two names, harmless.
-      warning("entry '" + e.name + "': root directory entry ignored");
+      // "./": the archive's own root; not one of the two names, harmless once.
+      if (m_have_root_entry) {
+        error("entry '" + e.name + "': duplicate entry");
+      } else {
+        warning("entry '" + e.name + "': root directory entry ignored");
+      }
+      m_have_root_entry = true;
       return false;
     }
     auto [it, fresh] = m_nodes.try_emplace(*path, Node{e.type, e.mode});
@@ -208,7 +213,18 @@ public:
       }
     }
     if (complete && !m_too_many && m_r.manifest && m_r.manifest->fields().app) {
-      check_exec(m_r.manifest->fields().app->fields().exec.argv().front());
+      // With dependencies, a path this image lacks may come from one of them
+      // (spec/aci.md "Dependencies": their rootfs lie underneath): only what
+      // this image itself holds is judged then.
+      const bool layered = !m_r.manifest->fields().dependencies.empty();
+      const AppFields& app = m_r.manifest->fields().app->fields();
+      check_exec("app.exec '" + app.exec.argv().front() + "'", app.exec.argv().front(), layered);
+      for (std::size_t i = 0; i < app.event_handlers.size(); ++i) {
+        const EventHandler& h = app.event_handlers[i];
+        check_exec("app.eventHandlers[" + std::to_string(i) + "].exec '" + h.exec.argv().front() + "' (" + h.name +
+                       ")",
+                   h.exec.argv().front(), layered);
+      }
     }
   }
 
@@ -297,9 +313,9 @@ private:
     return out;
   }
 
-  void check_exec(const std::string& exec)
+  // `what` names the field and its value in messages.
+  void check_exec(const std::string& what, const std::string& exec, bool layered)
   {
-    const std::string what = "app.exec '" + exec + "'";
     auto resolved = resolve(exec);
     if (!resolved) {
       finding(FindingKind::exec_missing, "", what + ": too many levels of symbolic links in the rootfs");
@@ -308,7 +324,9 @@ private:
     auto n = m_nodes.find(*resolved);
     std::string via = *resolved == "rootfs" + exec ? "" : " (resolved to '" + *resolved + "')";
     if (n == m_nodes.end()) {
-      finding(FindingKind::exec_missing, "", what + ": not in the rootfs" + via);
+      if (!layered) {
+        finding(FindingKind::exec_missing, "", what + ": not in the rootfs" + via);
+      }
     } else if (n->second.type != AE_IFREG) {
       finding(FindingKind::exec_missing, *resolved, what + ": not a regular file" + via);
     } else if (!(n->second.mode & 0111)) {
@@ -322,7 +340,7 @@ private:
   std::unordered_map<std::string, Node> m_nodes;
   std::unordered_map<std::string, std::string> m_symlinks;
   bool m_have_manifest = false, m_manifest_bad_type = false, m_have_rootfs = false,
-       m_have_rootfs_children = false, m_too_many = false;
+       m_have_rootfs_children = false, m_too_many = false, m_have_root_entry = false;
 };
 
 // The decompressed stream as libarchive's read callback, hashed as it goes and

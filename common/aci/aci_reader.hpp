@@ -41,8 +41,11 @@ enum class FindingKind {
   setuid,           // a regular file with the setuid or setgid bit
   device,           // a character or block device node
   world_writable,   // world-writable, not sticky, under bin, sbin, lib*, usr, etc
-  exec_missing,     // app.exec[0] missing, not a regular file, or not executable in
-                    // the rootfs (symlinks inside the image are followed)
+  exec_missing,     // app.exec[0] or an app.eventHandlers[*].exec[0] missing, not a
+                    // regular file, or not executable in the rootfs (the image's
+                    // symlinks are followed, absolute ones from the rootfs root, ".."
+                    // at the root stays there as in a chroot; a loop is a finding);
+                    // with dependencies, only a path the image holds is judged
 };
 inline constexpr FindingKind k_finding_kinds[] = {FindingKind::symlink_escape, FindingKind::hardlink_escape,
                                                   FindingKind::setuid,         FindingKind::device,

@@ -226,4 +226,27 @@ def build(directory):
     add("exec-symlink-loop", _tar(manifest_with(app={"exec": ["/bin/loop"], "user": "0", "group": "0"}) +
                                   [("rootfs/bin/loop", tarfile.SYMTYPE, "loop")]), True, [],
         ["exec-missing: app.exec '/bin/loop': too many levels of symbolic links in the rootfs"])
+    # eventHandlers[*].exec[0] is checked as app.exec[0] is
+    def app_with(*handlers):
+        return {"exec": ["/bin/sh"], "user": "0", "group": "0",
+                "eventHandlers": [{"name": n, "exec": e} for n, e in handlers]}
+    add("exec-missing-event-handler",
+        _tar(manifest_with(app=app_with(("pre-start", ["/bin/prestart", "--flag"]), ("post-stop", ["/bin/sh"])))),
+        True, [], ["exec-missing: app.eventHandlers[0].exec '/bin/prestart' (pre-start): not in the rootfs"])
+    add("exec-event-handler-not-executable",
+        _tar(manifest_with(app=app_with(("post-stop", ["/bin/stop"]))) + [("rootfs/bin/stop", tarfile.REGTYPE, b"#!")]),
+        True, [], ["exec-missing: app.eventHandlers[0].exec '/bin/stop' (post-stop): not executable (mode 0644)"])
+    add("exec-event-handler-symlink-loop",
+        _tar(manifest_with(app=app_with(("pre-start", ["/bin/sh"]), ("post-stop", ["/bin/loop"]))) +
+             [("rootfs/bin/loop", tarfile.SYMTYPE, "../bin/loop")]), True, [],
+        ["exec-missing: app.eventHandlers[1].exec '/bin/loop' (post-stop): too many levels of symbolic links in "
+         "the rootfs"])
+    add("valid-event-handler-through-symlink", _tar(manifest_with(app=app_with(("pre-start", ["/bin/dash"])))), True)
+    # With dependencies, what this image lacks may come from one of them.
+    add("valid-exec-from-a-dependency",
+        _tar(manifest_with(app={"exec": ["/usr/bin/python3"], "user": "0", "group": "0"},
+                           dependencies=[{"imageName": "example.com/python"}])), True)
+    add("duplicate-root-entry", _tar([("./", tarfile.DIRTYPE, None), ("./", tarfile.DIRTYPE, None)] +
+                                     good_members("./")), False,
+        ["entry './': duplicate entry"], ["entry './': root directory entry ignored"])
     return items

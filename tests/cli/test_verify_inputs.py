@@ -105,6 +105,50 @@ p = t.run([V, "--fail-on", "bogus", items["valid-none"].path])
 t.eq((p.returncode, p.stderr), (2, "aci-verify: error: --fail-on: unknown kind 'bogus' (one of: symlink-escape "
      "hardlink-escape setuid device world-writable exec-missing)\n"), "fail-on unknown kind")
 
+# ---- exec paths through symlinks that leave the rootfs: findings, never a crash ----
+# Resolution stays inside the rootfs ("/.." is "/", as in the container's own
+# root), so a link that escapes is a symlink-escape finding, and the exec is
+# judged on what it reaches inside.
+app = {"exec": ["/bin/esc"], "user": "0", "group": "0",
+       "eventHandlers": [{"name": "pre-start", "exec": ["/bin/gone"]}, {"name": "post-stop", "exec": ["/bin/up"]}]}
+esc = os.path.join(d, "exec-through-escaping-symlinks.aci")
+with open(esc, "wb") as f:
+    f.write(acicorpus._tar(acicorpus.manifest_with(app=app) + [
+        ("rootfs/bin/esc", tarfile.SYMTYPE, "../../../bin/sh"),
+        ("rootfs/bin/gone", tarfile.SYMTYPE, "/../../nothere"),
+        ("rootfs/bin/up", tarfile.SYMTYPE, "/bin/../../bin")]))
+p = t.run([V, esc])
+t.eq(p.returncode, 0, "exec-through-escaping-symlinks exit")
+t.eq(p.stdout.split("\n")[1:], [
+    esc + ": warning: symlink-escape: entry 'rootfs/bin/esc': symlink to '../../../bin/sh' points outside the rootfs",
+    esc + ": warning: symlink-escape: entry 'rootfs/bin/gone': symlink to '/../../nothere' points outside the rootfs",
+    esc + ": warning: symlink-escape: entry 'rootfs/bin/up': symlink to '/bin/../../bin' points outside the rootfs",
+    esc + ": warning: exec-missing: app.eventHandlers[0].exec '/bin/gone' (pre-start): not in the rootfs (resolved "
+    "to 'rootfs/nothere')",
+    esc + ": warning: exec-missing: app.eventHandlers[1].exec '/bin/up' (post-stop): not a regular file (resolved "
+    "to 'rootfs/bin')",
+    ""], "exec-through-escaping-symlinks report")
+p = t.run([V, "--fail-on", "exec-missing", esc])
+t.eq((p.returncode, [l for l in p.stdout.split("\n") if ": invalid: " in l]), (1, [
+    esc + ": invalid: exec-missing: app.eventHandlers[0].exec '/bin/gone' (pre-start): not in the rootfs (resolved "
+    "to 'rootfs/nothere')",
+    esc + ": invalid: exec-missing: app.eventHandlers[1].exec '/bin/up' (post-stop): not a regular file (resolved "
+    "to 'rootfs/bin')"]), "exec-through-escaping-symlinks --fail-on exec-missing")
+# A layout: the same resolution over symlinks on disk, never the host's.
+lay2 = os.path.join(d, "layout-exec")
+os.makedirs(os.path.join(lay2, "rootfs", "bin"))
+with open(os.path.join(lay2, "manifest"), "wb") as f:
+    f.write(acicorpus.manifest_bytes(dict(acicorpus.MANIFEST, app={
+        "exec": ["/bin/sh"], "user": "0", "group": "0",
+        "eventHandlers": [{"name": "pre-start", "exec": ["/bin/host-sh"]}]})))
+os.symlink("/bin/sh", os.path.join(lay2, "rootfs", "bin", "host-sh"))  # the host has /bin/sh; the image not
+os.symlink("host-sh", os.path.join(lay2, "rootfs", "bin", "sh"))
+p = t.run([V, lay2])
+t.eq((p.returncode, p.stdout), (0, lay2 + ": valid layout\n" +
+     lay2 + ": warning: exec-missing: app.exec '/bin/sh': too many levels of symbolic links in the rootfs\n" +
+     lay2 + ": warning: exec-missing: app.eventHandlers[0].exec '/bin/host-sh' (pre-start): too many levels of "
+     "symbolic links in the rootfs\n"), "layout-exec-symlinks-resolved-in-the-rootfs")
+
 # ---- safety bounds ----
 def tar_with_zeros(n):
     buf = io.BytesIO()

@@ -37,6 +37,9 @@ Result<App> App::parse(AppFields f)
       return fail("duplicate mount point name '" + m.name().str() + "'");
     }
   }
+  if (auto set = check_isolator_set(f.isolators); !set) {
+    return fail("isolators" + set.error());
+  }
   return App(std::move(f));
 }
 

@@ -227,7 +227,19 @@ App read_app(const json& j, const std::string& path)
       auto ep = index(p, i++);
       object(e, ep, {"name", "value"});
       auto name = take(AcIdentifier::parse(str(required(e, "name", ep), ep + ".name")), ep + ".name");
-      f.isolators.push_back(take(Isolator::parse(std::move(name), required(e, "value", ep).dump()), ep));
+      auto r = Isolator::parse(std::move(name), required(e, "value", ep).dump());
+      if (!r) {
+        // "value.set[0]: what" -> field 'app.isolators[2].value.set[0]': what
+        const auto& msg = r.error();
+        auto sep = msg.find(": ");
+        field_fail(ep + "." + msg.substr(0, sep), msg.substr(sep + 2));
+      }
+      f.isolators.push_back(std::move(r).value());
+    }
+    if (auto set = check_isolator_set(f.isolators); !set) {
+      const auto& msg = set.error();
+      auto sep = msg.find(": ");
+      field_fail(p + msg.substr(0, sep), msg.substr(sep + 2));
     }
   }
   if (const json* mps = member(j, "mountPoints")) {

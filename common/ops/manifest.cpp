@@ -6,6 +6,7 @@
 #include "aci/json_strict.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,8 @@
 
 #include <algorithm>
 #include <iostream>
+#include <limits>
+#include <set>
 #include <tuple>
 
 namespace acikit::ops {
@@ -38,6 +41,381 @@ std::pair<std::string, std::string> split_assignment(const std::string& s, const
   return {s.substr(0, eq), s.substr(eq + 1)};
 }
 
+std::pair<std::string, std::string> split_form(const std::string& s, char sep, const std::string& flag,
+                                               const std::string& form)
+{
+  auto at = s.find(sep);
+  if (at == std::string::npos) {
+    throw_bad_input(flag, "'" + s + "' is not of the form " + form);
+  }
+  return {s.substr(0, at), s.substr(at + 1)};
+}
+
+// A decimal number, digits only (no sign, no blanks), at most `max`.
+std::uint64_t number(std::string_view s, const std::string& flag, const std::string& what, std::uint64_t max)
+{
+  std::uint64_t v = 0;
+  bool ok = !s.empty();
+  for (char c : s) {
+    if (c < '0' || c > '9' || v > (max - static_cast<unsigned>(c - '0')) / 10) {
+      ok = false;
+      break;
+    }
+    v = v * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (!ok) {
+    throw_bad_input(flag, "'" + std::string(s) + "': " + what + " must be a decimal number from 0 to " +
+                              std::to_string(max));
+  }
+  return v;
+}
+
+// patch: the items a flag gives replace those with the same key, at the place
+// of the first of them; items with a new key are appended. Several items with
+// one key stay (the type's own check refuses duplicates where the spec does).
+template <typename Item, typename Key>
+void merge_by_key(std::vector<Item>& base, const std::vector<Item>& add, Key key)
+{
+  std::vector<Item> out;
+  std::set<std::string> added, emitted;
+  for (const auto& a : add) {
+    added.insert(key(a));
+  }
+  auto emit = [&](const std::string& k) {
+    if (emitted.insert(k).second) {
+      for (const auto& a : add) {
+        if (key(a) == k) {
+          out.push_back(a);
+        }
+      }
+    }
+  };
+  for (auto& b : base) {
+    auto k = key(b);
+    if (added.count(k)) {
+      emit(k);
+    } else {
+      out.push_back(std::move(b));
+    }
+  }
+  for (const auto& a : add) {
+    emit(key(a));
+  }
+  base = std::move(out);
+}
+
+// patch --remove-*: every name must be there (a typo is an error, not a no-op).
+template <typename Item, typename Key>
+void remove_by_key(std::vector<Item>& base, const std::vector<std::string>& names, Key key, const std::string& flag,
+                   const std::string& what)
+{
+  for (const auto& n : names) {
+    auto before = base.size();
+    std::erase_if(base, [&](const Item& i) { return key(i) == n; });
+    if (base.size() == before) {
+      throw_bad_input(flag, "the manifest has no " + what + " '" + n + "'");
+    }
+  }
+}
+
+enum class Mode { generate, patch };
+
+aci::Isolator make_isolator(const std::string& name, const std::string& value_json, const std::string& flag)
+{
+  auto n = value_or_throw(aci::AcIdentifier::parse(name), flag);
+  auto r = aci::Isolator::parse(n, value_json);
+  if (!r) {
+    throw_bad_input(flag, "isolator '" + name + "': " + r.error());
+  }
+  if (auto why = aci::isolator_unwritable_reason(r.value()); !why.empty()) {
+    throw_bad_input(flag, "isolator '" + name + "': " + why);
+  }
+  return std::move(r).value();
+}
+
+std::vector<aci::Isolator> isolators_from_flags(const ManifestOptions& o)
+{
+  std::vector<aci::Isolator> out;
+  for (const auto& i : o.isolators) {
+    auto [n, v] = split_form(i, '=', "--isolator", "NAME=JSON");
+    out.push_back(make_isolator(n, v, "--isolator"));
+  }
+  if (!o.capability_retain.empty()) {
+    out.push_back(make_isolator("os/linux/capabilities-retain-set",
+                                nlohmann::json{{"set", o.capability_retain}}.dump(), "--capability-retain"));
+  }
+  if (!o.capability_remove.empty()) {
+    out.push_back(make_isolator("os/linux/capabilities-remove-set",
+                                nlohmann::json{{"set", o.capability_remove}}.dump(), "--capability-remove"));
+  }
+  if (o.seccomp_mode) {
+    if (*o.seccomp_mode != "retain" && *o.seccomp_mode != "remove") {
+      throw_usage("--seccomp-mode: '" + *o.seccomp_mode + "' must be 'retain' or 'remove'");
+    }
+    if (o.seccomp_set.empty()) {
+      throw_usage("--seccomp-mode needs at least one --seccomp-set SYSCALL");
+    }
+    nlohmann::json v{{"set", o.seccomp_set}};
+    if (o.seccomp_errno) {
+      v["errno"] = *o.seccomp_errno;
+    }
+    out.push_back(make_isolator("os/linux/seccomp-" + *o.seccomp_mode + "-set", v.dump(), "--seccomp-set"));
+  } else if (!o.seccomp_set.empty() || o.seccomp_errno) {
+    throw_usage(std::string(o.seccomp_set.empty() ? "--seccomp-errno" : "--seccomp-set") +
+                " needs --seccomp-mode retain|remove");
+  }
+  return out;
+}
+
+aci::Port parse_port(const std::string& s)
+{
+  const std::string flag = "--port", form = "NAME=PROTOCOL:PORT[,count=N][,socketActivated]";
+  auto [name, rest] = split_form(s, '=', flag, form);
+  // The protocol is a free string: the port is after the last ':', and what
+  // follows the port holds no free text, so ',' separates safely there.
+  auto colon = rest.rfind(':');
+  if (colon == std::string::npos) {
+    throw_bad_input(flag, "'" + s + "' is not of the form " + form);
+  }
+  auto protocol = rest.substr(0, colon);
+  auto parts = util::split(std::string_view(rest).substr(colon + 1), ',');
+  auto port = number(parts[0], flag, "port", 1 << 20);
+  std::uint64_t count = 1;
+  bool socket_activated = false;
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].substr(0, 6) == "count=") {
+      count = number(parts[i].substr(6), flag, "count", 1 << 20);
+    } else if (parts[i] == "socketActivated") {
+      socket_activated = true;
+    } else {
+      throw_bad_input(flag, "unknown port option '" + std::string(parts[i]) + "' (count=N, socketActivated)");
+    }
+  }
+  return value_or_throw(aci::Port::parse(value_or_throw(aci::AcName::parse(name), flag), protocol,
+                                         static_cast<std::int64_t>(port), static_cast<std::int64_t>(count),
+                                         socket_activated),
+                        flag);
+}
+
+aci::Dependency parse_dependency(const std::string& s)
+{
+  const std::string flag = "--dependency";
+  // IMAGENAME, imageID and size hold no ',' (AC Identifier, sha512-HEX,
+  // digits); labels, which may, come from --dependency-label.
+  auto parts = util::split(s, ',');
+  aci::Dependency d{value_or_throw(aci::AcIdentifier::parse(parts[0]), flag), std::nullopt, aci::Labels{},
+                    std::nullopt};
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].substr(0, 8) == "imageID=") {
+      d.image_id = value_or_throw(aci::ImageId::parse(parts[i].substr(8)), flag);
+    } else if (parts[i].substr(0, 5) == "size=") {
+      d.size = number(parts[i].substr(5), flag, "size", std::numeric_limits<std::int64_t>::max());
+    } else {
+      throw_bad_input(flag, "unknown dependency field '" + std::string(parts[i]) +
+                                "' (imageID=ID, size=N; labels: --dependency-label " + std::string(parts[0]) +
+                                ":NAME=VALUE)");
+    }
+  }
+  return d;
+}
+
+void check_typed_annotations(const ManifestOptions& o)
+{
+  if (o.created && !aci::is_rfc3339_date_time(*o.created)) {
+    throw_bad_input("--created", "'" + *o.created + "' is not an RFC 3339 date-time (e.g. 2024-01-02T03:04:05Z)");
+  }
+  for (auto [v, flag] : {std::pair{&o.homepage, "--homepage"}, std::pair{&o.documentation, "--documentation"}}) {
+    if (*v && !aci::is_http_url(**v)) {
+      throw_bad_input(flag, "'" + **v + "' is not an http or https URL");
+    }
+  }
+}
+
+// --created, --homepage, --documentation, --authors, then --lock: set (patch)
+// or added (generate: a clash with --annotation is a duplicate).
+void typed_annotations(std::vector<aci::Annotation>& as, const ManifestOptions& o, Mode mode)
+{
+  check_typed_annotations(o);
+  auto put = [&](const char* name, const std::string& value) {
+    aci::Annotation a{aci::AcIdentifier::parse(name).value(), value};
+    if (mode == Mode::patch) {
+      for (auto& it : as) {
+        if (it.name == a.name) {
+          it = std::move(a);
+          return;
+        }
+      }
+    }
+    as.push_back(std::move(a));
+  };
+  for (auto [v, name] : {std::pair{&o.created, "created"}, std::pair{&o.homepage, "homepage"},
+                         std::pair{&o.documentation, "documentation"}, std::pair{&o.authors, "authors"}}) {
+    if (*v) {
+      put(name, **v);
+    }
+  }
+  if (o.lock) {
+    put(k_lock_annotation, lock_annotation(*o.lock));
+  }
+}
+
+// Dependencies and pathWhitelist (patch: after the removals).
+void apply_image_flags(aci::ImageManifestFields& f, const ManifestOptions& o)
+{
+  auto dep_key = [](const aci::Dependency& d) { return d.image_name.str(); };
+  std::vector<aci::Dependency> deps = f.dependencies;
+  remove_by_key(deps, o.remove_dependencies, dep_key, "--remove-dependency", "dependency");
+  std::vector<aci::Dependency> add;
+  std::set<std::string> seen;
+  for (const auto& s : o.dependencies) {
+    add.push_back(parse_dependency(s));
+    if (!seen.insert(add.back().image_name.str()).second) {
+      throw_bad_input("--dependency", "'" + add.back().image_name.str() + "' given twice");
+    }
+  }
+  merge_by_key(deps, add, dep_key);
+  for (const auto& s : o.dependency_labels) {
+    const std::string flag = "--dependency-label", form = "IMAGENAME:NAME=VALUE";
+    auto [image, assignment] = split_form(s, ':', flag, form);
+    auto [n, v] = split_form(assignment, '=', flag, form);
+    bool found = false;
+    for (auto& d : deps) {
+      if (d.image_name.str() != image) {
+        continue;
+      }
+      found = true;
+      std::vector<aci::Label> labels = d.labels.items();
+      aci::Label l{value_or_throw(aci::AcIdentifier::parse(n), flag), v};
+      bool replaced = false;
+      for (auto& it : labels) {
+        if (it.name == l.name) {
+          it = l;
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        labels.push_back(l);
+      }
+      d.labels = value_or_throw(aci::Labels::parse(std::move(labels)), flag);
+    }
+    if (!found) {
+      throw_bad_input(flag, "no dependency '" + image + "' (give --dependency " + image + " first)");
+    }
+  }
+  f.dependencies = std::move(deps);
+
+  std::vector<std::string> paths = f.path_whitelist.items();
+  remove_by_key(paths, o.remove_path_whitelist, [](const std::string& p) { return p; }, "--remove-path-whitelist",
+                "pathWhitelist entry");
+  for (const auto& p : o.path_whitelist) {
+    if (std::find(paths.begin(), paths.end(), p) == paths.end()) {
+      paths.push_back(p);
+    }
+  }
+  f.path_whitelist = value_or_throw(aci::PathWhitelist::parse(std::move(paths)), "--path-whitelist");
+}
+
+void event_handler(std::vector<aci::EventHandler>& hs, const char* name, const std::optional<std::string>& path,
+                   const std::vector<std::string>& args)
+{
+  const std::string flag = std::string("--") + name;
+  if (!path) {
+    if (!args.empty()) {
+      throw_usage(flag + "-arg needs " + flag + " PATH");
+    }
+    return;
+  }
+  std::vector<std::string> argv{*path};
+  argv.insert(argv.end(), args.begin(), args.end());
+  merge_by_key(hs, {aci::EventHandler{name, value_or_throw(aci::Exec::parse(std::move(argv)), flag)}},
+               [](const aci::EventHandler& h) { return h.name; });
+}
+
+// Everything of the app but exec, user, group, workingDirectory and environment.
+void apply_app_flags(aci::AppFields& app, const ManifestOptions& o)
+{
+  auto gid_key = [](std::uint32_t g) { return std::to_string(g); };
+  for (const auto& g : o.remove_supplementary_gids) {
+    number(g, "--remove-supplementary-gid", "a group ID", std::numeric_limits<std::uint32_t>::max());
+  }
+  remove_by_key(app.supplementary_gids, o.remove_supplementary_gids, gid_key, "--remove-supplementary-gid",
+                "supplementary GID");
+  for (const auto& g : o.supplementary_gids) {
+    auto gid = static_cast<std::uint32_t>(
+        number(g, "--supplementary-gid", "a group ID", std::numeric_limits<std::uint32_t>::max()));
+    if (std::find(app.supplementary_gids.begin(), app.supplementary_gids.end(), gid) == app.supplementary_gids.end()) {
+      app.supplementary_gids.push_back(gid);
+    }
+  }
+
+  remove_by_key(app.event_handlers, o.remove_event_handlers, [](const aci::EventHandler& h) { return h.name; },
+                "--remove-event-handler", "event handler");
+  event_handler(app.event_handlers, "pre-start", o.pre_start, o.pre_start_args);
+  event_handler(app.event_handlers, "post-stop", o.post_stop, o.post_stop_args);
+
+  auto mount_key = [](const aci::MountPoint& m) { return m.name().str(); };
+  remove_by_key(app.mount_points, o.remove_mounts, mount_key, "--remove-mount", "mount point");
+  std::vector<aci::MountPoint> mounts;
+  for (auto [list, flag, ro] : {std::tuple{&o.mounts, "--mount", false}, std::tuple{&o.mounts_ro, "--mount-ro", true}}) {
+    for (const auto& s : *list) {
+      auto [n, path] = split_form(s, '=', flag, "NAME=PATH");
+      mounts.push_back(
+          value_or_throw(aci::MountPoint::parse(value_or_throw(aci::AcName::parse(n), flag), path, ro), flag));
+    }
+  }
+  merge_by_key(app.mount_points, mounts, mount_key);
+
+  auto port_key = [](const aci::Port& p) { return p.name().str(); };
+  remove_by_key(app.ports, o.remove_ports, port_key, "--remove-port", "port");
+  std::vector<aci::Port> ports;
+  for (const auto& s : o.ports) {
+    ports.push_back(parse_port(s));
+  }
+  merge_by_key(app.ports, ports, port_key);
+
+  auto iso_key = [](const aci::Isolator& i) { return i.name().str(); };
+  remove_by_key(app.isolators, o.remove_isolators, iso_key, "--remove-isolator", "isolator");
+  merge_by_key(app.isolators, isolators_from_flags(o), iso_key);
+}
+
+// The flag an App::parse failure most likely comes from.
+std::string app_flag(const std::string& error)
+{
+  if (error.rfind("isolators", 0) == 0) {
+    return "--isolator";
+  }
+  if (error.find("port name") != std::string::npos) {
+    return "--port";
+  }
+  if (error.find("mount point name") != std::string::npos) {
+    return "--mount";
+  }
+  return "--exec";
+}
+
+aci::App make_app(aci::AppFields app)
+{
+  auto r = aci::App::parse(std::move(app));
+  if (!r) {
+    throw_bad_input(app_flag(r.error()), r.error());
+  }
+  return std::move(r).value();
+}
+
+bool has_app_flags(const ManifestOptions& o)
+{
+  return !o.supplementary_gids.empty() || o.pre_start || !o.pre_start_args.empty() || o.post_stop ||
+         !o.post_stop_args.empty() || !o.mounts.empty() || !o.mounts_ro.empty() || !o.ports.empty() ||
+         !o.isolators.empty() || !o.capability_retain.empty() || !o.capability_remove.empty() || o.seccomp_mode ||
+         !o.seccomp_set.empty() || o.seccomp_errno;
+}
+
+bool has_app_removals(const ManifestOptions& o)
+{
+  return !o.remove_env.empty() || !o.remove_mounts.empty() || !o.remove_ports.empty() ||
+         !o.remove_isolators.empty() || !o.remove_event_handlers.empty() || !o.remove_supplementary_gids.empty();
+}
+
 } // namespace
 
 std::string generate_manifest(const ManifestOptions& o)
@@ -54,6 +432,26 @@ std::string generate_manifest(const ManifestOptions& o)
         throw_usage(std::string(flag) + " needs --exec (it belongs to the manifest's app)");
       }
     }
+    if (has_app_flags(o)) {
+      throw_usage("app flags (--mount, --port, --isolator, --capability-*, --seccomp-*, --pre-start, "
+                  "--post-stop, --supplementary-gid) need --exec (they belong to the manifest's app)");
+    }
+  }
+  for (auto [list, flag] : {std::pair{&o.remove_labels, "--remove-label"},
+                            std::pair{&o.remove_annotations, "--remove-annotation"},
+                            std::pair{&o.remove_env, "--remove-env"}, std::pair{&o.remove_mounts, "--remove-mount"},
+                            std::pair{&o.remove_ports, "--remove-port"},
+                            std::pair{&o.remove_isolators, "--remove-isolator"},
+                            std::pair{&o.remove_event_handlers, "--remove-event-handler"},
+                            std::pair{&o.remove_dependencies, "--remove-dependency"},
+                            std::pair{&o.remove_path_whitelist, "--remove-path-whitelist"},
+                            std::pair{&o.remove_supplementary_gids, "--remove-supplementary-gid"}}) {
+    if (!list->empty()) {
+      throw_usage(std::string(flag) + " is for patch");
+    }
+  }
+  if (o.replace_exec) {
+    throw_usage("--replace-exec is for patch");
   }
   if (o.arch && o.debian_arch) {
     throw_usage("--arch and --debian-arch are mutually exclusive");
@@ -107,14 +505,13 @@ std::string generate_manifest(const ManifestOptions& o)
     value_or_throw(aci::AcName::parse(n), "--annotation");
     annotations.push_back({value_or_throw(aci::AcIdentifier::parse(n), "--annotation"), v});
   }
-  if (o.lock) {
-    annotations.push_back({aci::AcIdentifier::parse(k_lock_annotation).value(), lock_annotation(*o.lock)});
-  }
+  typed_annotations(annotations, o, Mode::generate);
   auto annotations_ok = value_or_throw(aci::Annotations::parse(std::move(annotations)), "--annotation");
 
   aci::ImageManifestFields f{aci::AcVersion::parse(aci::k_ac_version).value(), std::move(name)};
   f.labels = std::move(labels_ok);
   f.annotations = std::move(annotations_ok);
+  apply_image_flags(f, o);
 
   if (o.exec) {
     std::vector<std::string> argv{*o.exec};
@@ -145,7 +542,8 @@ std::string generate_manifest(const ManifestOptions& o)
       vars.push_back({n, v});
     }
     app.environment = value_or_throw(aci::Environment::parse(std::move(vars)), "--env");
-    f.app = value_or_throw(aci::App::parse(std::move(app)), "--exec");
+    apply_app_flags(app, o);
+    f.app = make_app(std::move(app));
   }
   auto m = value_or_throw(aci::ImageManifest::parse(std::move(f)), "manifest");
   return m.to_json();
@@ -227,6 +625,7 @@ std::string patch_manifest(const std::string& text, const ManifestOptions& o)
   }
 
   std::vector<aci::Label> labels = f.labels.items();
+  remove_by_key(labels, o.remove_labels, [](const aci::Label& l) { return l.name.str(); }, "--remove-label", "label");
   auto set_label = [&](const std::string& n, const std::string& v, const std::string& flag) {
     set_named(labels, aci::Label{value_or_throw(aci::AcIdentifier::parse(n), flag), v});
   };
@@ -256,18 +655,19 @@ std::string patch_manifest(const std::string& text, const ManifestOptions& o)
   f.labels = value_or_throw(aci::Labels::parse(std::move(labels)), "--label");
 
   std::vector<aci::Annotation> annotations = f.annotations.items();
+  remove_by_key(annotations, o.remove_annotations, [](const aci::Annotation& a) { return a.name.str(); },
+                "--remove-annotation", "annotation");
   for (const auto& a : o.annotations) {
     auto [n, v] = split_assignment(a, "--annotation");
     value_or_throw(aci::AcName::parse(n), "--annotation");
     set_named(annotations, aci::Annotation{value_or_throw(aci::AcIdentifier::parse(n), "--annotation"), v});
   }
-  if (o.lock) {
-    set_named(annotations,
-              aci::Annotation{aci::AcIdentifier::parse(k_lock_annotation).value(), lock_annotation(*o.lock)});
-  }
+  typed_annotations(annotations, o, Mode::patch);
   f.annotations = value_or_throw(aci::Annotations::parse(std::move(annotations)), "--annotation");
+  apply_image_flags(f, o);
 
-  bool touches_app = o.exec || !o.exec_args.empty() || o.user || o.group || o.working_directory || !o.env.empty();
+  bool touches_app = o.exec || !o.exec_args.empty() || o.user || o.group || o.working_directory || !o.env.empty() ||
+                     has_app_flags(o) || has_app_removals(o);
   if (touches_app) {
     if (!f.app && !o.exec) {
       throw_usage("the manifest has no app: give --exec to add one");
@@ -305,6 +705,8 @@ std::string patch_manifest(const std::string& text, const ManifestOptions& o)
       app.working_directory = *o.working_directory;
     }
     std::vector<aci::EnvironmentVariable> vars = app.environment.items();
+    remove_by_key(vars, o.remove_env, [](const aci::EnvironmentVariable& v) { return v.name; }, "--remove-env",
+                  "environment variable");
     for (const auto& e : o.env) {
       auto [n, v] = split_assignment(e, "--env");
       if (auto r = aci::check_env_name(n); !r) {
@@ -316,7 +718,8 @@ std::string patch_manifest(const std::string& text, const ManifestOptions& o)
       set_named(vars, aci::EnvironmentVariable{n, v});
     }
     app.environment = value_or_throw(aci::Environment::parse(std::move(vars)), "--env");
-    f.app = value_or_throw(aci::App::parse(std::move(app)), "--exec");
+    apply_app_flags(app, o);
+    f.app = make_app(std::move(app));
   } else if (o.replace_exec) {
     throw_usage("--replace-exec needs --exec-arg");
   }

@@ -33,6 +33,32 @@ struct ManifestOptions {
   // patch of an .aci: --json FILE ("-" = stdout) gets {"aci", "image_id"} instead
   // of the image ID printed.
   std::optional<std::string> json;
+
+  // The rest of the schema (appc spec/aci.md). Every value is one argument,
+  // never split on spaces or commas where a value may hold them.
+  std::vector<std::string> supplementary_gids;  // --supplementary-gid N
+  std::optional<std::string> pre_start;         // --pre-start PATH: eventHandlers "pre-start"
+  std::vector<std::string> pre_start_args;      // --pre-start-arg ARG
+  std::optional<std::string> post_stop;         // --post-stop PATH
+  std::vector<std::string> post_stop_args;      // --post-stop-arg ARG
+  std::vector<std::string> mounts;              // --mount NAME=PATH
+  std::vector<std::string> mounts_ro;           // --mount-ro NAME=PATH (readOnly)
+  std::vector<std::string> ports;               // --port NAME=PROTOCOL:PORT[,count=N][,socketActivated]
+  std::vector<std::string> isolators;           // --isolator NAME=JSON
+  std::vector<std::string> capability_retain;   // --capability-retain CAP
+  std::vector<std::string> capability_remove;   // --capability-remove CAP
+  std::optional<std::string> seccomp_mode;      // --seccomp-mode retain|remove
+  std::vector<std::string> seccomp_set;         // --seccomp-set SYSCALL
+  std::optional<std::string> seccomp_errno;     // --seccomp-errno ERRNO
+  std::vector<std::string> dependencies;        // --dependency IMAGENAME[,imageID=ID][,size=N]
+  std::vector<std::string> dependency_labels;   // --dependency-label IMAGENAME:NAME=VALUE
+  std::vector<std::string> path_whitelist;      // --path-whitelist PATH
+  std::optional<std::string> created, homepage, documentation, authors;  // typed annotations
+
+  // patch only: remove named items (each must exist), before the flags above apply.
+  std::vector<std::string> remove_labels, remove_annotations, remove_env, remove_mounts, remove_ports,
+      remove_isolators, remove_event_handlers, remove_dependencies, remove_path_whitelist,
+      remove_supplementary_gids;
 };
 
 // The annotation that records the Debian packages of a lockfile (JSON
@@ -50,6 +76,11 @@ std::string lock_annotation(const std::string& lockfile);
 // exec[0]); --user, --group, --working-directory replace; --env, --label,
 // --annotation set (replacing a same-named entry, else adding); --os, --arch,
 // --debian-arch, --version set those labels. Arguments are never split.
+// Named items given by a flag replace the same-named ones in place (mount
+// points, ports, dependencies by name; isolators: all of that name; event
+// handlers by pre-start/post-stop), others are appended; GIDs and whitelist
+// paths are added unless present. --remove-* flags apply first, and name an
+// item the manifest holds (exit 1 otherwise).
 std::string patch_manifest(const std::string& manifest_text, const ManifestOptions& options);
 
 // The canonical manifest text. Throws acikit::Error naming the flag: usage (2)

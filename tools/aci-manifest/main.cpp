@@ -23,12 +23,15 @@ int main(int argc, char** argv)
         "Write, patch or print an appc image manifest (a subcommand comes first).\n"
         "generate (the default) writes a canonical appc image manifest (JSON). patch\n"
         "applies the flags to a manifest (--exec replaces the command line, --exec-arg\n"
-        "alone appends to it, --env, --label, --annotation set by name); on an .aci it\n"
+        "alone appends to it; --env, --label, --annotation, --mount, --port, --isolator,\n"
+        "--dependency, --pre-start, --post-stop replace the item of that name, else add\n"
+        "one; --remove-* remove named items first); on an .aci it\n"
         "rewrites the image atomically (in place unless --output), every other entry byte\n"
         "for byte, and prints the new image ID. cat prints an .aci's manifest, reading no\n"
         "further than its entry. --version VALUE (not followed by an option) is the same\n"
         "as --image-version VALUE.\n\nOptions");
-    std::string arch, debian_arch, exec, user, group, workdir, version, lock, json;
+    std::string arch, debian_arch, exec, user, group, workdir, version, lock, json, pre_start, post_stop, seccomp_mode,
+        seccomp_errno, created, homepage, documentation, authors;
     desc.add_options()
         ("name", po::value(&o.name)->value_name("NAME"), "image name (AC Identifier), required")
         ("image-version", po::value(&version)->value_name("VERSION"), "the 'version' label (also --label version=V)")
@@ -43,8 +46,49 @@ int main(int argc, char** argv)
         ("env", po::value(&o.env)->value_name("NAME=VALUE"), "an environment variable (repeatable)")
         ("label", po::value(&o.labels)->value_name("NAME=VALUE"), "a label (repeatable)")
         ("annotation", po::value(&o.annotations)->value_name("NAME=VALUE"), "an annotation (repeatable)")
+        ("supplementary-gid", po::value(&o.supplementary_gids)->value_name("GID"), "a supplementary group ID (repeatable)")
+        ("pre-start", po::value(&pre_start)->value_name("PATH"), "the pre-start event handler's executable")
+        ("pre-start-arg", po::value(&o.pre_start_args)->value_name("ARG"), "one argument for it (repeatable, never split)")
+        ("post-stop", po::value(&post_stop)->value_name("PATH"), "the post-stop event handler's executable")
+        ("post-stop-arg", po::value(&o.post_stop_args)->value_name("ARG"), "one argument for it (repeatable, never split)")
+        ("mount", po::value(&o.mounts)->value_name("NAME=PATH"), "a mount point (repeatable)")
+        ("mount-ro", po::value(&o.mounts_ro)->value_name("NAME=PATH"), "a read-only mount point (repeatable)")
+        ("port", po::value(&o.ports)->value_name("NAME=PROTO:PORT[,OPT]"),
+         "a port (repeatable); OPT: count=N (N ports from PORT), socketActivated; e.g. http=tcp:8080")
+        ("isolator", po::value(&o.isolators)->value_name("NAME=JSON"),
+         "an isolator, its value as JSON (repeatable); e.g. resource/memory={\"limit\":\"1Gi\"}")
+        ("capability-retain", po::value(&o.capability_retain)->value_name("CAP"),
+         "keep only these capabilities (repeatable): the os/linux/capabilities-retain-set isolator")
+        ("capability-remove", po::value(&o.capability_remove)->value_name("CAP"),
+         "drop these capabilities (repeatable): the os/linux/capabilities-remove-set isolator")
+        ("seccomp-mode", po::value(&seccomp_mode)->value_name("MODE"),
+         "retain or remove: the os/linux/seccomp-MODE-set isolator of the --seccomp-set syscalls")
+        ("seccomp-set", po::value(&o.seccomp_set)->value_name("SYSCALL"), "a syscall for --seccomp-mode (repeatable)")
+        ("seccomp-errno", po::value(&seccomp_errno)->value_name("ERRNO"),
+         "blocked syscalls fail with ERRNO (e.g. EPERM) instead of SIGSYS")
+        ("dependency", po::value(&o.dependencies)->value_name("IMAGE[,FIELD]"),
+         "a dependency (repeatable); FIELD: imageID=sha512-..., size=BYTES; e.g. example.com/base,size=1024")
+        ("dependency-label", po::value(&o.dependency_labels)->value_name("IMAGE:LABEL=V"),
+         "a label of dependency IMAGE (repeatable)")
+        ("path-whitelist", po::value(&o.path_whitelist)->value_name("PATH"), "an absolute path to keep (repeatable)")
+        ("created", po::value(&created)->value_name("DATE"), "the 'created' annotation: RFC 3339 (2024-01-02T03:04:05Z)")
+        ("homepage", po::value(&homepage)->value_name("URL"), "the 'homepage' annotation: an http(s) URL")
+        ("documentation", po::value(&documentation)->value_name("URL"), "the 'documentation' annotation: an http(s) URL")
+        ("authors", po::value(&authors)->value_name("TEXT"), "the 'authors' annotation")
         ("lock", po::value(&lock)->value_name("FILE"), "lockfile: record its Debian packages in the 'debian-packages' annotation")
         ("replace-exec", "patch: --exec-arg replaces the existing arguments (exec[0] kept)")
+        ("remove-label", po::value(&o.remove_labels)->value_name("NAME"), "patch: remove a label (repeatable; so are all --remove-*)")
+        ("remove-annotation", po::value(&o.remove_annotations)->value_name("NAME"), "patch: remove an annotation")
+        ("remove-env", po::value(&o.remove_env)->value_name("NAME"), "patch: remove an environment variable")
+        ("remove-mount", po::value(&o.remove_mounts)->value_name("NAME"), "patch: remove a mount point")
+        ("remove-port", po::value(&o.remove_ports)->value_name("NAME"), "patch: remove a port")
+        ("remove-isolator", po::value(&o.remove_isolators)->value_name("NAME"), "patch: remove the isolators of that name")
+        ("remove-event-handler", po::value(&o.remove_event_handlers)->value_name("NAME"),
+         "patch: remove the pre-start or post-stop handler")
+        ("remove-dependency", po::value(&o.remove_dependencies)->value_name("IMAGE"), "patch: remove a dependency")
+        ("remove-path-whitelist", po::value(&o.remove_path_whitelist)->value_name("PATH"), "patch: remove a pathWhitelist entry")
+        ("remove-supplementary-gid", po::value(&o.remove_supplementary_gids)->value_name("GID"),
+         "patch: remove a supplementary group ID")
         ("output,o", po::value(&o.output)->value_name("FILE"),
          "output file (written atomically), - = stdout (default: -; patch of an .aci: the .aci itself)")
         ("json", po::value(&json)->value_name("FILE"),
@@ -109,6 +153,14 @@ int main(int argc, char** argv)
     if (vm.count("user")) o.user = user;
     if (vm.count("group")) o.group = group;
     if (vm.count("working-directory")) o.working_directory = workdir;
+    if (vm.count("pre-start")) o.pre_start = pre_start;
+    if (vm.count("post-stop")) o.post_stop = post_stop;
+    if (vm.count("seccomp-mode")) o.seccomp_mode = seccomp_mode;
+    if (vm.count("seccomp-errno")) o.seccomp_errno = seccomp_errno;
+    if (vm.count("created")) o.created = created;
+    if (vm.count("homepage")) o.homepage = homepage;
+    if (vm.count("documentation")) o.documentation = documentation;
+    if (vm.count("authors")) o.authors = authors;
     return acikit::ops::manifest(o);
   });
 }

@@ -249,4 +249,43 @@ def build(directory):
     add("duplicate-root-entry", _tar([("./", tarfile.DIRTYPE, None), ("./", tarfile.DIRTYPE, None)] +
                                      good_members("./")), False,
         ["entry './': duplicate entry"], ["entry './': root directory entry ignored"])
+
+    # ---- isolators (spec/ace.md "Isolators"; common/aci/isolator.hpp) ----
+    def isolators(*isos):
+        return _tar(manifest_with(app={"exec": ["/bin/sh"], "user": "0", "group": "0",
+                                       "isolators": [{"name": n, "value": v} for n, v in isos]}))
+    add("valid-isolators-known", isolators(
+        ("resource/cpu", {"request": "250m", "limit": "500m"}), ("resource/memory", {"limit": "1Gi"}),
+        ("resource/block-iops", {"default": True, "limit": "1000"}),
+        ("os/linux/capabilities-retain-set", {"set": ["CAP_NET_BIND_SERVICE"]}),
+        ("os/linux/seccomp-remove-set", {"set": ["reboot"], "errno": "EPERM"}),
+        ("os/linux/no-new-privileges", True), ("os/linux/oom-score-adj", -500), ("os/linux/cpu-shares", 512),
+        ("os/linux/selinux-context", {"user": "system_u", "role": "system_r", "type": "t", "level": "s0"}),
+        ("os/unix/sysctl", {"net.core.somaxconn": "1024"})), True)
+    add("valid-isolator-unknown", isolators(("example.com/custom", {"anything": [1, None]})), True)
+    add("valid-isolator-quantity-upper-k", isolators(("resource/memory", {"limit": "512K"})), True)
+    add("manifest-isolator-empty-capability-set", isolators(("os/linux/capabilities-retain-set", {"set": []})),
+        False, ["manifest: field 'app.isolators[0].value.set': must not be empty"])
+    add("manifest-isolator-seccomp-retain-and-remove",
+        isolators(("os/linux/seccomp-retain-set", {"set": ["read"]}),
+                  ("os/linux/seccomp-remove-set", {"set": ["reboot"]})), False,
+        ["manifest: field 'app.isolators[1]': 'os/linux/seccomp-remove-set' cannot be used with "
+         "'os/linux/seccomp-retain-set'"])
+    add("manifest-isolator-cpu-shares-out-of-range", isolators(("os/linux/cpu-shares", 1)), False,
+        ["manifest: field 'app.isolators[0].value': 1 is not in 2..262144"])
+    add("manifest-isolator-no-new-privileges-string", isolators(("os/linux/no-new-privileges", "true")), False,
+        ["manifest: field 'app.isolators[0].value': expected a boolean, got string"])
+    add("manifest-isolator-capability-without-cap-prefix",
+        isolators(("os/linux/capabilities-remove-set", {"set": ["CAP_KILL", "NET_ADMIN"]})), False,
+        ["manifest: field 'app.isolators[0].value.set[1]': 'NET_ADMIN' is not a capability name (CAP_ and "
+         "upper-case letters, digits, '_')"])
+    add("manifest-isolator-capabilities-retain-and-remove",
+        isolators(("os/linux/capabilities-retain-set", {"set": ["CAP_KILL"]}),
+                  ("os/linux/capabilities-remove-set", {"set": ["CAP_CHOWN"]})), False,
+        ["manifest: field 'app.isolators[1]': 'os/linux/capabilities-remove-set' cannot be used with "
+         "'os/linux/capabilities-retain-set'"])
+    add("manifest-isolator-negative-quantity", isolators(("resource/memory", {"limit": "-1"})), False,
+        ["manifest: field 'app.isolators[0].value.limit': '-1' must not be negative"])
+    add("manifest-isolator-empty-syscall", isolators(("os/linux/seccomp-retain-set", {"set": ["read", ""]})),
+        False, ["manifest: field 'app.isolators[0].value.set[1]': a syscall name cannot be empty"])
     return items

@@ -42,12 +42,29 @@ INTENDED = {
     "manifest-relative-exec": "spec/aci.md: exec[0] must be an absolute path; actool does not check it",
     "manifest-dependency-short-image-id": "spec/types.md: an image ID is sha512- and the hex digest; actool "
                                           "accepts any non-empty value",
+    "manifest-isolator-capability-without-cap-prefix": "capabilities(7) names are CAP_...; a runtime refuses "
+                                                       "others, actool accepts any string",
+    "manifest-isolator-capabilities-retain-and-remove": "spec/ace.md: the retain set cannot be used in "
+                                                        "conjunction with the remove set; actool does not check",
+    "manifest-isolator-negative-quantity": "a negative resource limit means nothing; actool's Kubernetes "
+                                           "quantity parser accepts a sign",
+    "manifest-isolator-empty-syscall": "an empty syscall name names no syscall; actool checks only that the set "
+                                       "is non-empty",
+}
+
+# corpus item -> why aci-verify accepts what actool refuses
+INTENDED_LENIENT = {
+    "valid-isolator-unknown": "spec/types.md: an isolator's value may be any JSON value, and spec/ace.md lets an "
+                              "executor ignore isolators it does not know; actool 0.8.11 refuses every unknown "
+                              "isolator name",
+    "valid-isolator-quantity-upper-k": "spec/ace.md lists the metric suffix 'K'; actool's parser knows only "
+                                       "'k' (aci-manifest writes neither form it cannot read: it refuses 'K')",
 }
 
 d = t.tempdir("verify-differential")
 items = acicorpus.build(d)
 names = {it.name for it in items}
-for n in INTENDED:
+for n in list(INTENDED) + list(INTENDED_LENIENT):
     t.check(n in names, "intended disagreement %r names a corpus item" % n)
 for it in items:
     ours = t.run([V, it.path]).returncode
@@ -59,6 +76,9 @@ for it in items:
     if it.name in INTENDED:
         t.check(not agree and ours != 0, "%s: listed as an intended disagreement (%s) but actool exit %d, "
                 "aci-verify exit %d" % (it.name, INTENDED[it.name], theirs, ours))
+    elif it.name in INTENDED_LENIENT:
+        t.check(not agree and ours == 0, "%s: listed as an intended disagreement (%s) but actool exit %d, "
+                "aci-verify exit %d" % (it.name, INTENDED_LENIENT[it.name], theirs, ours))
     else:
         t.check(agree, "%s: aci-verify exit %d, actool exit %d: %s" % (it.name, ours, theirs, p.stderr.strip()))
 t.finish()

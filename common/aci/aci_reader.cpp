@@ -147,6 +147,10 @@ public:
     }
     m_have_rootfs_children = true;
     const std::string where = "entry '" + e.name + "'";
+    if (auto link = symlinked_parent(*path)) {
+      finding(FindingKind::through_symlink, e.name,
+              where + ": below the symlink '" + *link + "' (an extractor writes through it)");
+    }
     if (e.hardlink) {
       auto target = normalise(*e.hardlink, where + ": hardlink target");
       if (target) {
@@ -313,6 +317,25 @@ private:
     return out;
   }
 
+  // The nearest ancestor of `path` (below rootfs/) that an earlier entry made a
+  // symlink, if any.
+  std::optional<std::string> symlinked_parent(const std::string& path) const
+  {
+    if (m_symlinks.empty()) {
+      return std::nullopt;
+    }
+    for (auto slash = path.rfind('/'); slash != std::string::npos && slash > 0; slash = path.rfind('/', slash - 1)) {
+      std::string parent = path.substr(0, slash);
+      if (parent == "rootfs") {
+        break;
+      }
+      if (m_symlinks.count(parent) != 0) {
+        return parent;
+      }
+    }
+    return std::nullopt;
+  }
+
   // `what` names the field and its value in messages.
   void check_exec(const std::string& what, const std::string& exec, bool layered)
   {
@@ -447,6 +470,7 @@ std::string_view finding_kind_name(FindingKind kind)
   case FindingKind::device: return "device";
   case FindingKind::world_writable: return "world-writable";
   case FindingKind::exec_missing: return "exec-missing";
+  case FindingKind::through_symlink: return "through-symlink";
   }
   return "?";
 }

@@ -46,10 +46,14 @@ enum class FindingKind {
                     // symlinks are followed, absolute ones from the rootfs root, ".."
                     // at the root stays there as in a chroot; a loop is a finding);
                     // with dependencies, only a path the image holds is judged
+  through_symlink,  // an entry below an earlier symlink entry ("rootfs/x" -> /etc,
+                    // then "rootfs/x/passwd"): an extractor that follows the link
+                    // writes wherever it points, outside the rootfs included
 };
 inline constexpr FindingKind k_finding_kinds[] = {FindingKind::symlink_escape, FindingKind::hardlink_escape,
                                                   FindingKind::setuid,         FindingKind::device,
-                                                  FindingKind::world_writable, FindingKind::exec_missing};
+                                                  FindingKind::world_writable, FindingKind::exec_missing,
+                                                  FindingKind::through_symlink};
 std::string_view finding_kind_name(FindingKind kind);  // "symlink-escape", ...
 std::optional<FindingKind> parse_finding_kind(std::string_view name);
 

@@ -121,8 +121,11 @@ int verify(const VerifyOptions& o)
   for (const auto& k : o.fail_on) {
     auto kind = aci::parse_finding_kind(k);
     if (!kind) {
-      throw_usage("--fail-on: unknown kind '" + k +
-                  "' (one of: symlink-escape hardlink-escape setuid device world-writable exec-missing)");
+      std::string kinds;
+      for (auto kind_k : aci::k_finding_kinds) {
+        kinds += (kinds.empty() ? "" : " ") + std::string(aci::finding_kind_name(kind_k));
+      }
+      throw_usage("--fail-on: unknown kind '" + k + "' (one of: " + kinds + ")");
     }
     fatal.insert(*kind);
   }

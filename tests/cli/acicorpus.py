@@ -215,6 +215,15 @@ def build(directory):
         True, [], ["device: entry 'rootfs/dev/mem': character device node"])
     add("world-writable-system-file", _tar(m + [("rootfs/bin/ww", tarfile.REGTYPE, b"x", 0o777)]), True, [],
         ["world-writable: entry 'rootfs/bin/ww': world-writable without the sticky bit (mode 0777) in a system path"])
+    # an entry below an earlier symlink: extractors that follow it write outside
+    add("through-symlink-to-etc", _tar(m + [("rootfs/x", tarfile.SYMTYPE, "/etc"),
+                                            ("rootfs/x/passwd", tarfile.REGTYPE, b"root::0:0::/:/bin/sh\n")]),
+        True, [], ["through-symlink: entry 'rootfs/x/passwd': below the symlink 'rootfs/x' (an extractor writes "
+                   "through it)"])
+    add("through-symlink-nested", _tar(m + [("rootfs/usr", tarfile.DIRTYPE, None), ("rootfs/usr/l", tarfile.SYMTYPE, ".."),
+                                            ("rootfs/usr/l/a/b", tarfile.REGTYPE, b"b")]),
+        True, [], ["through-symlink: entry 'rootfs/usr/l/a/b': below the symlink 'rootfs/usr/l' (an extractor writes "
+                   "through it)"])
     add("world-writable-sticky-dir", _tar(m + [("rootfs/usr", tarfile.DIRTYPE, None, 0o1777)]), True)
     add("world-writable-outside-system-paths", _tar(m + [("rootfs/tmp", tarfile.DIRTYPE, None, 0o777)]), True)
     add("exec-missing", _tar(manifest_with(app={"exec": ["/bin/nothere"], "user": "0", "group": "0"})[:1] + m[1:]),

@@ -90,7 +90,7 @@ t.eq((x["valid"], x["errors"], x["findings"][0]["fatal"]),
 # ---- --fail-on per kind, --strict: every hostile item ----
 hostile = [it for it in items.values() if it.valid and it.warnings and ":" in it.warnings[0]
            and it.warnings[0].split(":")[0] in ("symlink-escape", "hardlink-escape", "setuid", "device",
-                                                "world-writable", "exec-missing")]
+                                                "world-writable", "exec-missing", "through-symlink")]
 t.check(len(hostile) >= 10, "hostile items present")
 for it in hostile:
     kind = it.warnings[0].split(":")[0]
@@ -103,7 +103,7 @@ for it in hostile:
     t.eq(p.returncode, 1, "strict " + it.name)
 p = t.run([V, "--fail-on", "bogus", items["valid-none"].path])
 t.eq((p.returncode, p.stderr), (2, "aci-verify: error: --fail-on: unknown kind 'bogus' (one of: symlink-escape "
-     "hardlink-escape setuid device world-writable exec-missing)\n"), "fail-on unknown kind")
+     "hardlink-escape setuid device world-writable exec-missing through-symlink)\n"), "fail-on unknown kind")
 
 # ---- exec paths through symlinks that leave the rootfs: findings, never a crash ----
 # Resolution stays inside the rootfs ("/.." is "/", as in the container's own

@@ -57,9 +57,9 @@ int main(int argc, char** argv)
         "Check each input against the appc spec: an .aci file (gzip, bzip2, xz or none),\n"
         "a layout directory (DIR/manifest + DIR/rootfs/), a manifest file, or - (an .aci\n"
         "on stdin). Hostile content is reported as warnings: symlink-escape,\n"
-        "hardlink-escape, setuid, device, world-writable, exec-missing (--strict or\n"
-        "--fail-on KIND make them failures). Exit status 1 means an input is invalid, 3\n"
-        "that an input is unreadable.\n\nOptions");
+        "hardlink-escape, setuid, device, world-writable, exec-missing,\n"
+        "through-symlink (--strict or --fail-on KIND make them failures). Exit status 1\n"
+        "means an input is invalid, 3 that an input is unreadable.\n\nOptions");
     std::string max_size, max_ratio, max_entries, keyring, signature, expect_id, expect_name;
     desc.add_options()
         ("json", "machine-readable report on stdout: {\"results\": [...]}")

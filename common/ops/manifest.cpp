@@ -402,6 +402,55 @@ aci::App make_app(aci::AppFields app)
   return std::move(r).value();
 }
 
+// The manifest is JSON, which holds only UTF-8 text: refuse other bytes in any
+// value, naming the flag (rather than failing later in the JSON writer).
+void check_utf8(const ManifestOptions& o)
+{
+  auto check = [](const std::string& v, const char* flag) {
+    try {
+      (void)nlohmann::json(v).dump();
+    } catch (const nlohmann::json::type_error&) {
+      auto shown = nlohmann::json(v).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+      throw_bad_input(flag, shown.substr(1, shown.size() - 2) + " is not UTF-8 text (shown with \\ufffd)");
+    }
+  };
+  auto one = [&](const std::optional<std::string>& v, const char* flag) {
+    if (v) {
+      check(*v, flag);
+    }
+  };
+  auto all = [&](const std::vector<std::string>& vs, const char* flag) {
+    for (const auto& v : vs) {
+      check(v, flag);
+    }
+  };
+  check(o.name, "--name");
+  check(o.os, "--os");
+  for (auto [v, flag] : {std::pair{&o.version, "--version"}, std::pair{&o.arch, "--arch"},
+                         std::pair{&o.debian_arch, "--debian-arch"}, std::pair{&o.exec, "--exec"},
+                         std::pair{&o.user, "--user"}, std::pair{&o.group, "--group"},
+                         std::pair{&o.working_directory, "--working-directory"}, std::pair{&o.pre_start, "--pre-start"},
+                         std::pair{&o.post_stop, "--post-stop"}, std::pair{&o.seccomp_mode, "--seccomp-mode"},
+                         std::pair{&o.seccomp_errno, "--seccomp-errno"}, std::pair{&o.created, "--created"},
+                         std::pair{&o.homepage, "--homepage"}, std::pair{&o.documentation, "--documentation"},
+                         std::pair{&o.authors, "--authors"}}) {
+    one(*v, flag);
+  }
+  for (auto [v, flag] : {std::pair{&o.exec_args, "--exec-arg"}, std::pair{&o.env, "--env"},
+                         std::pair{&o.labels, "--label"}, std::pair{&o.annotations, "--annotation"},
+                         std::pair{&o.supplementary_gids, "--supplementary-gid"},
+                         std::pair{&o.pre_start_args, "--pre-start-arg"}, std::pair{&o.post_stop_args, "--post-stop-arg"},
+                         std::pair{&o.mounts, "--mount"}, std::pair{&o.mounts_ro, "--mount-ro"},
+                         std::pair{&o.ports, "--port"}, std::pair{&o.isolators, "--isolator"},
+                         std::pair{&o.capability_retain, "--capability-retain"},
+                         std::pair{&o.capability_remove, "--capability-remove"},
+                         std::pair{&o.seccomp_set, "--seccomp-set"}, std::pair{&o.dependencies, "--dependency"},
+                         std::pair{&o.dependency_labels, "--dependency-label"},
+                         std::pair{&o.path_whitelist, "--path-whitelist"}}) {
+    all(*v, flag);
+  }
+}
+
 bool has_app_flags(const ManifestOptions& o)
 {
   return !o.supplementary_gids.empty() || o.pre_start || !o.pre_start_args.empty() || o.post_stop ||
@@ -420,6 +469,7 @@ bool has_app_removals(const ManifestOptions& o)
 
 std::string generate_manifest(const ManifestOptions& o)
 {
+  check_utf8(o);
   if (o.name.empty()) {
     throw_usage("--name is required");
   }
@@ -615,6 +665,7 @@ bool is_aci(const std::string& path)
 
 std::string patch_manifest(const std::string& text, const ManifestOptions& o)
 {
+  check_utf8(o);
   auto parsed = aci::ImageManifest::parse_json(text);
   if (!parsed) {
     throw_bad_input(o.input + ": manifest", parsed.error());

@@ -289,6 +289,15 @@ refusals = [
 for args, rc, err in refusals:
     p = t.run([M] + args)
     t.eq((p.returncode, p.stderr, p.stdout), (rc, E + err + "\n", ""), "refusal %r" % (args,))
+# bytes that are not UTF-8, in any value
+for args, err in [(X + ["--capability-retain", b"CAP_\xff"], "--capability-retain: CAP_\\ufffd is not UTF-8 text "
+                   "(shown with \\ufffd)"),
+                  (X + ["--env", b"A=\xff"], "--env: A=\\ufffd is not UTF-8 text (shown with \\ufffd)"),
+                  (["--name", "x", "--authors", b"\xc3"], "--authors: \\ufffd is not UTF-8 text (shown with \\ufffd)"),
+                  (["patch", "--mount", b"m=/\xfe", full], "--mount: m=/\\ufffd is not UTF-8 text (shown with "
+                   "\\ufffd)")]:
+    p = t.run([M.encode()] + [x if isinstance(x, bytes) else x.encode() for x in args])
+    t.eq((p.returncode, p.stderr, p.stdout), (1, E + err + "\n", ""), "refusal %r" % (args,))
 
 # a refused patch of an .aci leaves it as it was
 before = open(aci, "rb").read()

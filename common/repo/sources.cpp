@@ -35,6 +35,26 @@ std::string strip_trailing_slashes(std::string_view uri)
   return std::string(uri);
 }
 
+// RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then
+// ':'. Without one (a bare path such as "/srv/mirror", or "/") the URI reached
+// the transport as "//dists/SUITE/InRelease", an environment error (exit 3)
+// naming no line; apt wants file:/srv/mirror too. The transport then decides
+// which schemes it supports.
+std::string checked_uri(const std::string& where, std::string_view uri)
+{
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  auto colon = uri.find(':');
+  bool ok = colon != std::string_view::npos && colon > 0 && alpha(uri[0]);
+  for (std::size_t i = 1; ok && i < colon; ++i) {
+    const char c = uri[i];
+    ok = alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+  }
+  if (!ok) {
+    throw_bad_input(where, "URI '" + std::string(uri) + "' has no scheme (e.g. http:// or file://)");
+  }
+  return strip_trailing_slashes(uri);
+}
+
 std::vector<std::string> words(std::string_view s)
 {
   std::vector<std::string> out;
@@ -131,7 +151,7 @@ void parse_deb822(std::string_view text, const std::string& file, std::vector<So
       for (const auto& suite : words(suites.value)) {
         check_components(where, suite, components);
         Source s;
-        s.uri = strip_trailing_slashes(uri);
+        s.uri = checked_uri(at_line(file, uris.line), uri);
         s.suite = suite;
         s.components = components;
         s.architectures = architectures;
@@ -204,7 +224,7 @@ void parse_one_line(std::string_view text, const std::string& file, std::vector<
       continue;
     }
     Source s;
-    s.uri = strip_trailing_slashes(parts[0]);
+    s.uri = checked_uri(where, parts[0]);
     s.suite = std::string(parts[1]);
     for (std::size_t i = 2; i < parts.size(); ++i) {
       s.components.emplace_back(parts[i]);

@@ -129,6 +129,15 @@ with tempfile.TemporaryDirectory() as work:
     put("decompress", bytes([0, 20]) + lzma.compress(b"", format=lzma.FORMAT_XZ))
     put("decompress", bytes([1, 0]) + gzip.compress(b"P", mtime=0))
     put("decompress", bytes([0, 20]) + lzma.compress(b"\0" * (1 << 20), format=lzma.FORMAT_XZ))  # a small bomb
+    xz = lzma.compress(b"Package: a\n", format=lzma.FORMAT_XZ)
+    gz = gzip.compress(b"Package: a\n", mtime=0)
+    for seed in (bytes([0, 20]) + xz + xz,  # two xz streams
+                 bytes([0, 20]) + xz + b"\0" * 8,  # xz stream padding
+                 bytes([0, 20]) + xz[:-5],  # truncated
+                 bytes([1, 20]) + gz + gz,  # two gzip members
+                 bytes([1, 20]) + gz + b"junk",  # trailing garbage
+                 bytes([2, 20]) + bz2.compress(b"Package: a\n") * 2):
+        put("decompress", seed)
     src = m.sources_file(os.path.join(work, "t.sources"), "http://127.0.0.1:8000/", ["stable", "updates"])
     put("sources", b"\x01" + open(src, "rb").read())
     put("sources", b"\x00deb [signed-by=/k.gpg arch=amd64,i386] http://127.0.0.1:8000/ stable main contrib\n"

@@ -124,6 +124,31 @@ TEST_CASE("sources-errors-name-file-and-line")
   }
 }
 
+// Found by fuzz_sources: "URIs: /" gave a Source whose URI was "/", against
+// sources.hpp's "without trailing '/'", and aci-fetch then failed with exit 3 on
+// "//dists/SUITE/InRelease" naming no sources line. A URI needs a scheme.
+TEST_CASE("sources-uri-without-scheme")
+{
+  auto [file, text, message] = GENERATE(table<std::string, std::string, std::string>({
+      {"x.sources", "Types: deb\nSuites: /\nURIs: /\n", "x.sources:3: URI '/' has no scheme (e.g. http:// or file://)"},
+      {"x.sources", "Types: deb\nURIs: http://example.org\n  /srv/mirror\nSuites: a\nComponents: main\n",
+       "x.sources:2: URI '/srv/mirror' has no scheme (e.g. http:// or file://)"},
+      {"x.list", "deb /srv/mirror bookworm main\n",
+       "x.list:1: URI '/srv/mirror' has no scheme (e.g. http:// or file://)"},
+      {"x.list", "\ndeb [arch=amd64] 127.0.0.1:8000/debian bookworm main\n",
+       "x.list:2: URI '127.0.0.1:8000/debian' has no scheme (e.g. http:// or file://)"},
+      {"x.list", "deb :/x bookworm main\n", "x.list:1: URI ':/x' has no scheme (e.g. http:// or file://)"},
+  }));
+  INFO(text);
+  try {
+    repo::parse_sources(text, file);
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::bad_input);
+    CHECK(std::string(e.what()) == message);
+  }
+}
+
 TEST_CASE("sources-system-name-order-ignores-other-names")
 {
   auto s = repo::load_system_sources(k_data + "etc-apt");

@@ -1,15 +1,8 @@
 // aci-fetch: download Debian packages, verified InRelease → index → .deb (DESIGN.md).
-#include "cli/run.hpp"
+#include "options.hpp"
 #include "ops/fetch.hpp"
 #include "repo/lock.hpp"
 #include "util/error.hpp"
-
-#include <acikit/version.hpp>
-
-// GCC 12 -O2 reports a false "potential null pointer dereference" inside
-// Boost.Program_options' typed_value<std::string>::notify when inlined here.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/program_options.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -65,27 +58,11 @@ int main(int argc, char** argv)
       ("quiet,q", "no progress and no notes on stderr")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
-    po::options_description hidden;
-    hidden.add_options()("package", po::value<std::vector<std::string>>(&options.packages), "");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("package", -1);
     po::variables_map vm;
-    try {
-      po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-      po::notify(vm);
-    } catch (const po::error& e) {
-      acikit::throw_usage(e.what());
-    }
-    if (vm.count("help")) {
-      std::cout << visible << '\n' << acikit::cli::k_exit_status_help << '\n';
+    if (!acikit::tools::parse_command_line("aci-fetch", argc, argv, visible, "package", vm)) {
       return 0;
     }
-    if (vm.count("version")) {
-      std::cout << "aci-fetch " << acikit::k_version << '\n';
-      return 0;
-    }
+    options.packages = acikit::tools::positional_args(vm, "package");
     for (const auto& s : sources) {
       options.sources.emplace_back(s);
     }

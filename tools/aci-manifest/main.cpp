@@ -1,11 +1,7 @@
 // aci-manifest: generate, patch or print an appc image manifest (ops/manifest.hpp).
-#include "cli/run.hpp"
+#include "options.hpp"
 #include "ops/manifest.hpp"
 #include "util/error.hpp"
-
-#include <acikit/version.hpp>
-
-#include <boost/program_options.hpp>
 
 #include <iostream>
 
@@ -96,45 +92,28 @@ int main(int argc, char** argv)
         ("quiet,q", "no notes on stderr (aci-manifest writes none; accepted for scripts)")
         ("help,h", "show this help and exit")
         ("version", "show the version and exit");
-    po::options_description hidden;
-    hidden.add_options()("input", po::value(&o.input));
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("input", 1);
     po::variables_map vm;
-    try {
-      // --version with a value is the label; bare --version prints the program version.
-      std::vector<std::string> args(argv + 1, argv + argc);
-      if (!args.empty() && (args[0] == "generate" || args[0] == "patch" || args[0] == "cat")) {
-        o.command = args[0] == "patch" ? acikit::ops::ManifestCommand::patch
-                    : args[0] == "cat" ? acikit::ops::ManifestCommand::cat
-                                       : acikit::ops::ManifestCommand::generate;
-        args.erase(args.begin());
-      }
-      for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--version" && i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
-          args[i] = "--image-version";
-        } else if (args[i].rfind("--version=", 0) == 0) {
-          args[i] = "--image-version=" + args[i].substr(10);
-        }
-      }
-      auto parser = po::command_line_parser(args).options(all);
-      if (o.command != acikit::ops::ManifestCommand::generate) {
-        parser.positional(pos);
-      }
-      po::store(parser.run(), vm);
-      po::notify(vm);
-    } catch (const po::error& e) {
-      acikit::throw_usage(e.what());
+    // --version with a value is the label; bare --version prints the program version.
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && (args[0] == "generate" || args[0] == "patch" || args[0] == "cat")) {
+      o.command = args[0] == "patch" ? acikit::ops::ManifestCommand::patch
+                  : args[0] == "cat" ? acikit::ops::ManifestCommand::cat
+                                     : acikit::ops::ManifestCommand::generate;
+      args.erase(args.begin());
     }
-    if (vm.count("help")) {
-      std::cout << desc << '\n' << acikit::cli::k_exit_status_help << '\n';
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--version" && i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
+        args[i] = "--image-version";
+      } else if (args[i].rfind("--version=", 0) == 0) {
+        args[i] = "--image-version=" + args[i].substr(10);
+      }
+    }
+    const bool has_input = o.command != acikit::ops::ManifestCommand::generate;
+    if (!acikit::tools::parse_command_line("aci-manifest", args, desc, has_input ? "input" : "", 1, vm)) {
       return 0;
     }
-    if (vm.count("version")) {
-      std::cout << "aci-manifest " << acikit::k_version << '\n';
-      return 0;
+    if (auto input = acikit::tools::positional_args(vm, "input"); !input.empty()) {
+      o.input = input[0];
     }
     if (vm.count("json")) {
       if (o.command != acikit::ops::ManifestCommand::patch) {

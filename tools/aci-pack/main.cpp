@@ -1,15 +1,8 @@
 // aci-pack: build an ACI from a layout directory, or a manifest and a rootfs
 // directory or tar stream (ops/pack.hpp).
-#include "cli/run.hpp"
+#include "options.hpp"
 #include "ops/pack.hpp"
 #include "util/error.hpp"
-
-#include <acikit/version.hpp>
-
-// GCC 12 -O2 reports a false "potential null pointer dereference" inside
-// Boost.Program_options' typed_value<std::string>::notify when inlined here.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/program_options.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -52,29 +45,11 @@ int main(int argc, char** argv)
         ("quiet,q", "no notes on stderr (aci-pack writes none; accepted for scripts)")
         ("help,h", "show this help and exit")
         ("version", "show the version and exit");
-    po::options_description hidden;
-    hidden.add_options()("args", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("args", -1);
     po::variables_map vm;
-    try {
-      po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-      po::notify(vm);
-    } catch (const po::error& e) {
-      acikit::throw_usage(e.what());
-    }
-    if (vm.count("help")) {
-      std::cout << desc << '\n' << acikit::cli::k_exit_status_help << '\n';
+    if (!acikit::tools::parse_command_line("aci-pack", argc, argv, desc, "args", vm)) {
       return 0;
     }
-    if (vm.count("version")) {
-      std::cout << "aci-pack " << acikit::k_version << '\n';
-      return 0;
-    }
-    std::vector<std::string> positional;
-    if (vm.count("args")) positional = vm["args"].as<std::vector<std::string>>();
+    std::vector<std::string> positional = acikit::tools::positional_args(vm, "args");
     o.compression = vm.count("compression") ? vm["compression"].as<std::string>() : "gzip";
     o.threads = vm.count("threads") ? vm["threads"].as<unsigned>() : 0;
     if (vm.count("level")) o.level = vm["level"].as<std::string>();

@@ -1,14 +1,7 @@
 // aci-unpack: expand Debian packages into a rootfs directory, safely (DESIGN.md).
-#include "cli/run.hpp"
+#include "options.hpp"
 #include "ops/unpack.hpp"
 #include "util/error.hpp"
-
-#include <acikit/version.hpp>
-
-// GCC 12 -O2 reports a false "potential null pointer dereference" inside
-// Boost.Program_options' typed_value<std::string>::notify when inlined here.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/program_options.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -51,36 +44,19 @@ int main(int argc, char** argv)
       ("quiet,q", "no summary on stderr")
       ("help,h", "show this help and exit")
       ("version", "show the version and exit");
-    po::options_description hidden;
-    hidden.add_options()("deb", po::value<std::vector<std::string>>(), "");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("deb", -1);
     po::variables_map vm;
-    try {
-      auto parsed = po::command_line_parser(argc, argv).options(all).positional(positional).run();
-      // --exclude/--include act in command-line order, as dpkg's filters do.
-      for (const auto& o : parsed.options) {
-        if ((o.string_key == "exclude" || o.string_key == "include") && !o.value.empty()) {
-          if (o.value[0].empty() || o.value[0][0] != '/') {
-            acikit::throw_usage("--" + o.string_key + ": pattern must start with '/': '" + o.value[0] + "'");
-          }
-          options.path_filters.push_back({o.string_key == "include", o.value[0]});
+    std::vector<po::option> in_order;
+    if (!acikit::tools::parse_command_line("aci-unpack", argc, argv, visible, "deb", vm, &in_order)) {
+      return 0;
+    }
+    // --exclude/--include act in command-line order, as dpkg's filters do.
+    for (const auto& o : in_order) {
+      if ((o.string_key == "exclude" || o.string_key == "include") && !o.value.empty()) {
+        if (o.value[0].empty() || o.value[0][0] != '/') {
+          acikit::throw_usage("--" + o.string_key + ": pattern must start with '/': '" + o.value[0] + "'");
         }
+        options.path_filters.push_back({o.string_key == "include", o.value[0]});
       }
-      po::store(parsed, vm);
-      po::notify(vm);
-    } catch (const po::error& e) {
-      acikit::throw_usage(e.what());
-    }
-    if (vm.count("help")) {
-      std::cout << visible << '\n' << acikit::cli::k_exit_status_help << '\n';
-      return 0;
-    }
-    if (vm.count("version")) {
-      std::cout << "aci-unpack " << acikit::k_version << '\n';
-      return 0;
     }
     if (vm.count("rootfs")) {
       rootfs = vm["rootfs"].as<std::string>();
@@ -88,8 +64,8 @@ int main(int argc, char** argv)
     if (vm.count("tar")) {
       options.tar = vm["tar"].as<std::string>();
     }
-    if (vm.count("deb")) {
-      options.debs = vm["deb"].as<std::vector<std::string>>();
+    for (const auto& d : acikit::tools::positional_args(vm, "deb")) {
+      options.debs.emplace_back(d);
     }
     if (vm.count("json")) {
       options.json = vm["json"].as<std::string>();

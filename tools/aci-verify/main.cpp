@@ -1,14 +1,7 @@
 // aci-verify: check ACI files against the appc spec (ops/verify.hpp).
-#include "cli/run.hpp"
+#include "options.hpp"
 #include "ops/verify.hpp"
 #include "util/error.hpp"
-
-#include <acikit/version.hpp>
-
-// GCC 12 -O2 reports a false "potential null pointer dereference" inside
-// Boost.Program_options' typed_value<std::string>::notify when inlined.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/program_options.hpp>
 
 #include <cstdint>
 #include <iostream>
@@ -75,25 +68,8 @@ int main(int argc, char** argv)
         ("quiet,q", "no notes on stderr (aci-verify writes none; errors and the report still appear)")
         ("help,h", "show this help and exit")
         ("version", "show the version and exit");
-    po::options_description hidden;
-    hidden.add_options()("inputs", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description pos;
-    pos.add("inputs", -1);
     po::variables_map vm;
-    try {
-      po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-      po::notify(vm);
-    } catch (const po::error& e) {
-      acikit::throw_usage(e.what());
-    }
-    if (vm.count("help")) {
-      std::cout << desc << '\n' << acikit::cli::k_exit_status_help << '\n';
-      return 0;
-    }
-    if (vm.count("version")) {
-      std::cout << "aci-verify " << acikit::k_version << '\n';
+    if (!acikit::tools::parse_command_line("aci-verify", argc, argv, desc, "inputs", vm)) {
       return 0;
     }
     o.json = vm.count("json") > 0;
@@ -105,7 +81,7 @@ int main(int argc, char** argv)
     if (vm.count("max-size")) o.max_size = parse_size("--max-size", max_size);
     if (vm.count("max-ratio")) o.max_ratio = parse_size("--max-ratio", max_ratio);
     if (vm.count("max-entries")) o.max_entries = parse_size("--max-entries", max_entries);
-    if (vm.count("inputs")) o.inputs = vm["inputs"].as<std::vector<std::string>>();
+    o.inputs = acikit::tools::positional_args(vm, "inputs");
     return acikit::ops::verify(o);
   });
 }

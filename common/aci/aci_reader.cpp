@@ -1,6 +1,6 @@
 #include "aci/aci_reader.hpp"
 
-#include "aci/archive_handle.hpp"
+#include "libarchive/handles.hpp"
 #include "hash/hash.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -519,7 +519,7 @@ AciReport verify_aci_stream(const compress::Input& in, const std::string& name, 
   }
   report.compression = stream.decoder->format();
 
-  ReadArchive handle;
+  auto handle = libarchive::new_read_archive();
   archive* a = handle.get();
   archive_read_support_format_tar(a);
   archive_read_support_filter_none(a);
@@ -772,7 +772,7 @@ std::string read_manifest_text(const compress::Input& in, const std::string& nam
       }
     }
   } src{decoder.get(), {}, nullptr};
-  ReadArchive handle;
+  auto handle = libarchive::new_read_archive();
   archive* a = handle.get();
   archive_read_support_format_tar(a);
   archive_read_support_filter_none(a);

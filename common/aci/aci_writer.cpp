@@ -1,6 +1,6 @@
 #include "aci/aci_writer.hpp"
 
-#include "aci/archive_handle.hpp"
+#include "libarchive/handles.hpp"
 #include "hash/hash.hpp"
 #include "util/error.hpp"
 
@@ -21,7 +21,7 @@ struct AciWriter::Impl {
   // which stores into callback_error (destroyed first, it was released twice).
   std::exception_ptr callback_error;
   std::unique_ptr<compress::Encoder> encoder;
-  WriteArchive archive;
+  libarchive::WriteArchive archive = libarchive::new_write_archive();
   std::string last_path;
   std::unordered_set<std::string> files;  // regular files written, for hardlink targets
   std::string image_id;
@@ -60,7 +60,7 @@ struct AciWriter::Impl {
 
   void write_entry(const std::string& name, const entries::Entry& e, entries::Content* content)
   {
-    EntryHandle ae;
+    auto ae = libarchive::new_archive_entry();
     archive_entry* a = ae.get();
     archive_entry_copy_pathname(a, name.c_str());
     archive_entry_set_perm(a, e.mode & 07777);

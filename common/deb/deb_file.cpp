@@ -1,6 +1,6 @@
 #include "deb/deb_file.hpp"
 
-#include "deb/archive_handle.hpp"
+#include "libarchive/handles.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -160,10 +160,10 @@ std::string archive_message(archive* a)
 }
 
 // A tar reader over the current member; only the filter the member name says.
-ReadArchive open_member_tar(MemberReader& reader, const std::string& suffix,
+libarchive::ReadArchive open_member_tar(MemberReader& reader, const std::string& suffix,
                             const std::string& where)
 {
-  ReadArchive a(archive_read_new());
+  libarchive::ReadArchive a(archive_read_new());
   if (!a) {
     throw_environment(where, "out of memory");
   }
@@ -202,10 +202,10 @@ struct DebFile::Impl : public entries::EntrySource, public entries::Content {
     }
   } fd_holder;
   int& fd = fd_holder.fd;
-  ReadArchive outer;
+  libarchive::ReadArchive outer;
   std::unique_ptr<PrefetchedData> prefetched;
   std::unique_ptr<MemberReader> reader;
-  ReadArchive inner;
+  libarchive::ReadArchive inner;
   std::string current;  // path of the current entry, for messages
   bool done = false;
 
@@ -416,7 +416,7 @@ DebFile::DebFile(const std::filesystem::path& path, const DebReadOptions& option
     std::string cwhere = m_name + ": " + member;
     std::string suffix = suffix_of(member, "control.tar");
     MemberReader reader(outer, cwhere, suffix == ".xz", options);
-    ReadArchive inner = open_member_tar(reader, suffix, cwhere);
+    libarchive::ReadArchive inner = open_member_tar(reader, suffix, cwhere);
     std::size_t total = 0;
     for (;;) {
       archive_entry* ae = nullptr;

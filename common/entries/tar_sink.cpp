@@ -1,5 +1,6 @@
 #include "entries/tar_sink.hpp"
 
+#include "libarchive/handles.hpp"
 #include "util/error.hpp"
 
 #include <archive.h>
@@ -12,13 +13,6 @@ namespace acikit::entries {
 
 namespace {
 
-struct ArchiveWriteFree {
-  void operator()(archive* a) const noexcept { archive_write_free(a); }
-};
-struct ArchiveEntryFree {
-  void operator()(archive_entry* e) const noexcept { archive_entry_free(e); }
-};
-
 std::string parent_of(const std::string& path)
 {
   auto slash = path.rfind('/');
@@ -28,7 +22,7 @@ std::string parent_of(const std::string& path)
 } // namespace
 
 struct TarSink::Impl {
-  std::unique_ptr<archive, ArchiveWriteFree> a;
+  libarchive::WriteArchive a;
   std::vector<char> buf = std::vector<char>(256 * 1024);
 };
 
@@ -66,7 +60,7 @@ void TarSink::write(const Entry& entry, Content* content, bool count)
 {
   archive* a = m_impl->a.get();
   std::string where = entry.origin.empty() ? entry.path : entry.origin + ": " + entry.path;
-  std::unique_ptr<archive_entry, ArchiveEntryFree> ae(archive_entry_new());
+  libarchive::ArchiveEntry ae(archive_entry_new());
   archive_entry_set_pathname(ae.get(), entry.path.c_str());
   archive_entry_set_uid(ae.get(), entry.uid);
   archive_entry_set_gid(ae.get(), entry.gid);

@@ -1,6 +1,7 @@
 #include "entries/tar_source.hpp"
 
 #include "entries/dir_source.hpp"
+#include "libarchive/handles.hpp"
 #include "util/error.hpp"
 
 #include <archive.h>
@@ -22,10 +23,6 @@
 namespace acikit::entries {
 
 namespace {
-
-struct ReadFree {
-  void operator()(archive* a) const noexcept { archive_read_free(a); }
-};
 
 // One temporary file without a name: it disappears with the process, whatever
 // happens. Appends are buffered; reads are by offset.
@@ -282,7 +279,7 @@ void TarSource::Impl::add(Item item, const std::string& raw_name)
 
 void TarSource::Impl::read_all(int fd)
 {
-  std::unique_ptr<archive, ReadFree> holder(archive_read_new());
+  libarchive::ReadArchive holder(archive_read_new());
   archive* a = holder.get();
   if (!a) {
     throw std::bad_alloc();

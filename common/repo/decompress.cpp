@@ -10,16 +10,12 @@
 #include <algorithm>
 #include <memory>
 
+#include "libarchive/handles.hpp"
 #include "util/error.hpp"
 
 namespace acikit::repo {
 
 namespace {
-
-struct ArchiveReadDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
-using ArchiveRead = std::unique_ptr<archive, ArchiveReadDeleter>;
 
 bool ends_with(std::string_view s, std::string_view suffix)
 {
@@ -62,7 +58,7 @@ std::string decompress_index(std::string_view data, const std::string& file, std
     return std::string(data);
   }
 
-  ArchiveRead a(archive_read_new());
+  libarchive::ReadArchive a(archive_read_new());
   if (!a) {
     throw_environment(file, "cannot allocate a libarchive reader");
   }

@@ -480,14 +480,36 @@ struct Verifier::Impl {
   }
 };
 
+namespace {
+
+// Where temporary GnuPG homes go: $TMPDIR when it is absolute and short
+// enough that agent socket paths below it stay within sun_path (108 bytes:
+// the home, "/S.gpg-agent.browser" and room to spare), else /tmp.
+std::string gnupg_home_base()
+{
+  constexpr std::size_t k_max_base = 64;
+  const char* t = std::getenv("TMPDIR");
+  if (t == nullptr || t[0] != '/') {
+    return "/tmp";
+  }
+  std::string base = t;
+  while (base.size() > 1 && base.back() == '/') {
+    base.pop_back();
+  }
+  return base.size() <= k_max_base ? base : "/tmp";
+}
+
+} // namespace
+
 Verifier::Verifier(const Keyring& keyring) : m_impl(std::make_unique<Impl>())
 {
   init_gpgme();
   m_impl->origin = keyring.origin();
   // Short and private (mkdtemp gives 0700): see the file comment on sockets.
-  char tmpl[] = "/tmp/acikit-gpg.XXXXXX";
-  if (!mkdtemp(tmpl)) {
-    throw_errno("/tmp", "cannot create a temporary GnuPG home");
+  std::string base = gnupg_home_base();
+  std::string tmpl = base + "/acikit-gpg.XXXXXX";
+  if (!mkdtemp(tmpl.data())) {
+    throw_errno(base, "cannot create a temporary GnuPG home");
   }
   m_impl->home = tmpl;
   const std::filesystem::path home = m_impl->home;

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -356,4 +357,65 @@ TEST_CASE("sign-detached-unknown-key", "[signature]")
   fx().write("image2.aci", "x");
   CHECK(bad_input_of([&] { sign_detached_armored(fx().path("image2.aci"), fx().home_b, fx().fpr_a); })
             .rfind(fx().home_b + ": no secret key '" + fx().fpr_a + "': ", 0) == 0);
+}
+
+namespace {
+
+std::size_t gnupg_homes_in(const std::string& dir)
+{
+  std::size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    n += e.path().filename().string().rfind("acikit-gpg.", 0) == 0 ? 1 : 0;
+  }
+  return n;
+}
+
+// Sets TMPDIR for the scope, restoring what was there.
+struct TmpdirScope {
+  std::optional<std::string> old;
+  explicit TmpdirScope(const std::string& value)
+  {
+    if (const char* t = std::getenv("TMPDIR")) {
+      old = t;
+    }
+    ::setenv("TMPDIR", value.c_str(), 1);
+  }
+  ~TmpdirScope()
+  {
+    if (old) {
+      ::setenv("TMPDIR", old->c_str(), 1);
+    } else {
+      ::unsetenv("TMPDIR");
+    }
+  }
+};
+
+} // namespace
+
+TEST_CASE("gnupg-home-under-tmpdir", "[signature]")
+{
+  // The temporary GnuPG home honours TMPDIR (it went to /tmp whatever TMPDIR said).
+  std::string dir = make_dir("/tmp/acikit-tmpdir.XXXXXX");
+  {
+    TmpdirScope scope(dir + "/");
+    Verifier v(Keyring::from_file(fx().path("keyring.gpg")));
+    CHECK(gnupg_homes_in(dir) == 1);
+    CHECK(v.verify_clearsigned(slurp(fx().path("good.asc")), "InRelease").signer().fingerprint == fx().fpr_a);
+  }
+  CHECK(gnupg_homes_in(dir) == 0);  // removed with the Verifier
+  fs::remove_all(dir);
+}
+
+TEST_CASE("gnupg-home-tmpdir-too-long-for-sockets-falls-back-to-tmp", "[signature]")
+{
+  std::string dir = make_dir("/tmp/acikit-tmpdir.XXXXXX");
+  std::string deep = dir + "/" + std::string(70, 'd');
+  fs::create_directory(deep);
+  {
+    TmpdirScope scope(deep);
+    Verifier v(Keyring::from_file(fx().path("keyring.gpg")));
+    CHECK(gnupg_homes_in(deep) == 0);
+    CHECK(v.verify_clearsigned(slurp(fx().path("good.asc")), "InRelease").signer().fingerprint == fx().fpr_a);
+  }
+  fs::remove_all(dir);
 }

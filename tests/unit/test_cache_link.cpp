@@ -2,6 +2,8 @@
 // TO.tmp.PID.N link and rename(2).
 #include <catch2/catch.hpp>
 
+#include "helpers.hpp"
+
 #include "cache/cache.hpp"
 #include "util/atomic_file.hpp"
 #include "util/temp_dir.hpp"
@@ -18,14 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::set<std::string> names(const fs::path& dir)
-{
-  std::set<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    out.insert(e.path().filename().string());
-  }
-  return out;
-}
+using acikit::testing::dir_names;
 
 ino_t inode(const fs::path& p)
 {
@@ -48,9 +43,9 @@ TEST_CASE("link_or_copy onto an existing link to the same file leaves no tempora
   fs::path to = dir.path() / "out" / "pkg.deb";
 
   cache::link_or_copy(obj, to);
-  CHECK(names(dir.path() / "out") == std::set<std::string>{"pkg.deb"});
+  CHECK(dir_names(dir.path() / "out") == std::set<std::string>{"pkg.deb"});
   cache::link_or_copy(obj, to);
-  CHECK(names(dir.path() / "out") == std::set<std::string>{"pkg.deb"});
+  CHECK(dir_names(dir.path() / "out") == std::set<std::string>{"pkg.deb"});
   CHECK(inode(to) == inode(obj));
 }
 
@@ -65,5 +60,5 @@ TEST_CASE("link_or_copy replaces a different file under the final name", "[cache
   cache::link_or_copy(obj, to);
   CHECK(util::read_file(to) == "verified");
   CHECK(inode(to) == inode(obj));
-  CHECK(names(dir.path()) == std::set<std::string>{"object", "pkg.deb"});
+  CHECK(dir_names(dir.path()) == std::set<std::string>{"object", "pkg.deb"});
 }

@@ -4,6 +4,8 @@
 // tar (tests may run them; the library never does).
 #include <catch2/catch.hpp>
 
+#include "helpers.hpp"
+
 #include "hash/hash.hpp"
 #include "ops/verify.hpp"
 #include "signature/signature.hpp"
@@ -26,22 +28,7 @@ using namespace acikit;
 
 namespace {
 
-std::string sh(const std::string& cmd)
-{
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
-    out.append(buf, n);
-  }
-  int rc = pclose(p);
-  INFO(cmd << "\n" << out);
-  REQUIRE(WIFEXITED(rc));
-  REQUIRE(WEXITSTATUS(rc) == 0);
-  return out;
-}
+using acikit::testing::sh;
 
 struct Fixture {
   std::string dir;

@@ -2,6 +2,8 @@
 // run gpg; the library never does). Each case pins one rule of DESIGN.md "Trust".
 #include <catch2/catch.hpp>
 
+#include "helpers.hpp"
+
 #include "signature/signature.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -23,22 +25,7 @@ using namespace acikit::signature;
 
 namespace {
 
-std::string sh(const std::string& cmd)
-{
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
-    out.append(buf, n);
-  }
-  int rc = pclose(p);
-  INFO(cmd << "\n" << out);
-  REQUIRE(WIFEXITED(rc));
-  REQUIRE(WEXITSTATUS(rc) == 0);
-  return out;
-}
+using acikit::testing::sh;
 
 std::string make_dir(const char* tmpl)
 {

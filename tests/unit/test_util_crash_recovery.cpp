@@ -4,6 +4,8 @@
 // same name removes those nobody holds an flock on, and never a live writer's.
 #include <catch2/catch.hpp>
 
+#include "helpers.hpp"
+
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/temp_dir.hpp"
@@ -24,14 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::set<std::string> names(const fs::path& dir)
-{
-  std::set<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    out.insert(e.path().filename().string());
-  }
-  return out;
-}
+using acikit::testing::dir_names;
 
 void touch(const fs::path& p, const std::string& data = "partial")
 {
@@ -49,7 +44,7 @@ TEST_CASE("atomic-file-removes-stale-temporary-of-a-killed-writer")
   touch(dir.path() / "other.tmp.AbC123");     // another target's: kept
   fs::create_symlink("other.tmp.AbC123", dir.path() / "out.deb.tmp.Link00");  // never followed
   util::write_file_atomic(target, "complete");
-  CHECK(names(dir.path()) ==
+  CHECK(dir_names(dir.path()) ==
         std::set<std::string>{"out.deb", "out.deb.tmp.AbC1234", "other.tmp.AbC123", "out.deb.tmp.Link00"});
   CHECK(util::read_file(dir.path() / "other.tmp.AbC123") == "partial");
 }
@@ -69,7 +64,7 @@ TEST_CASE("atomic-file-keeps-live-writers-temporary")
   CHECK(fs::exists(first.temp_path()));
   first.commit();
   CHECK(util::read_file(target) == "first");
-  CHECK(names(dir.path()) == std::set<std::string>{"out"});
+  CHECK(dir_names(dir.path()) == std::set<std::string>{"out"});
 }
 
 TEST_CASE("atomic-file-no-overwrite-commit-keeps-lock-until-temporary-is-gone")
@@ -80,7 +75,7 @@ TEST_CASE("atomic-file-no-overwrite-commit-keeps-lock-until-temporary-is-gone")
   f.write("data");
   f.commit(util::Overwrite::no);
   util::write_file_atomic(dir.path() / "again", "x");
-  CHECK(names(dir.path()) == std::set<std::string>{"again", "out"});
+  CHECK(dir_names(dir.path()) == std::set<std::string>{"again", "out"});
   CHECK(util::read_file(target) == "data");
 }
 
@@ -96,11 +91,11 @@ TEST_CASE("temp-dir-removes-stale-staging-directory-of-a-killed-run")
     CHECK(fs::is_directory(live.path()));
     util::TempDir second(".stage", parent.path());  // finds `live` locked
     CHECK(fs::is_directory(live.path()));
-    CHECK(names(parent.path()) == std::set<std::string>{live.path().filename().string(),
+    CHECK(dir_names(parent.path()) == std::set<std::string>{live.path().filename().string(),
                                                         second.path().filename().string(),
                                                         ".stage.long123", ".other.Xy12Zw"});
   }
-  CHECK(names(parent.path()) == std::set<std::string>{".stage.long123", ".other.Xy12Zw"});
+  CHECK(dir_names(parent.path()) == std::set<std::string>{".stage.long123", ".other.Xy12Zw"});
 }
 
 TEST_CASE("temp-dir-in-tmpdir-sweeps-nothing")
@@ -120,7 +115,7 @@ TEST_CASE("temp-dir-in-tmpdir-sweeps-nothing")
   } else {
     ::unsetenv("TMPDIR");
   }
-  CHECK(names(parent.path()) == std::set<std::string>{"acikit.Ab12Cd"});
+  CHECK(dir_names(parent.path()) == std::set<std::string>{"acikit.Ab12Cd"});
 }
 
 TEST_CASE("atomic-file-write-error-names-the-final-name")

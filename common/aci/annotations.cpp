@@ -3,6 +3,7 @@
 #include "aci/ac_name.hpp"
 #include "aci/chars.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace acikit::aci {
@@ -70,10 +71,16 @@ bool is_rfc3339_date_time(std::string_view s)
 
 bool is_http_url(std::string_view s)
 {
+  // RFC 3986 3.1: the scheme is case-insensitive (HTTPS://x is https).
+  auto starts = [&](std::string_view p) {
+    return s.size() >= p.size() && std::equal(p.begin(), p.end(), s.begin(), [](char a, char b) {
+             return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+           });
+  };
   std::string_view rest;
-  if (s.substr(0, 7) == "http://") {
+  if (starts("http://")) {
     rest = s.substr(7);
-  } else if (s.substr(0, 8) == "https://") {
+  } else if (starts("https://")) {
     rest = s.substr(8);
   } else {
     return false;

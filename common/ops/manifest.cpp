@@ -4,6 +4,7 @@
 #include "aci/aci_reader.hpp"
 #include "aci/image_manifest.hpp"
 #include "aci/json_strict.hpp"
+#include "cli/run.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -14,6 +15,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <set>
@@ -51,8 +55,9 @@ std::pair<std::string, std::string> split_form(const std::string& s, char sep, c
   return {s.substr(0, at), s.substr(at + 1)};
 }
 
-// A decimal number, digits only (no sign, no blanks), at most `max`.
-std::uint64_t number(std::string_view s, const std::string& flag, const std::string& what, std::uint64_t max)
+// A decimal number, digits only (no sign, no blanks), from `min` to `max`.
+std::uint64_t number(std::string_view s, const std::string& flag, const std::string& what, std::uint64_t max,
+                     std::uint64_t min = 0)
 {
   std::uint64_t v = 0;
   bool ok = !s.empty();
@@ -63,9 +68,9 @@ std::uint64_t number(std::string_view s, const std::string& flag, const std::str
     }
     v = v * 10 + static_cast<unsigned>(c - '0');
   }
-  if (!ok) {
-    throw_bad_input(flag, "'" + std::string(s) + "': " + what + " must be a decimal number from 0 to " +
-                              std::to_string(max));
+  if (!ok || v < min) {
+    throw_bad_input(flag, "'" + std::string(s) + "': " + what + " must be a decimal number from " +
+                              std::to_string(min) + " to " + std::to_string(max));
   }
   return v;
 }
@@ -133,20 +138,35 @@ aci::Isolator make_isolator(const std::string& name, const std::string& value_js
   return std::move(r).value();
 }
 
-std::vector<aci::Isolator> isolators_from_flags(const ManifestOptions& o)
+// The isolators the flags give, each with the flag that gave it (so that a
+// set rule broken later names the flag the user typed). An isolator name
+// given twice is refused: the flags would contradict each other.
+using FlagIsolators = std::vector<std::pair<aci::Isolator, std::string>>;
+
+FlagIsolators isolators_from_flags(const ManifestOptions& o)
 {
-  std::vector<aci::Isolator> out;
+  FlagIsolators out;
+  auto add = [&](aci::Isolator i, const std::string& flag) {
+    for (const auto& [prev, prev_flag] : out) {
+      if (prev.name() == i.name()) {
+        throw_bad_input(flag, "isolator '" + i.name().str() + "' given twice");
+      }
+    }
+    out.emplace_back(std::move(i), flag);
+  };
   for (const auto& i : o.isolators) {
     auto [n, v] = split_form(i, '=', "--isolator", "NAME=JSON");
-    out.push_back(make_isolator(n, v, "--isolator"));
+    add(make_isolator(n, v, "--isolator"), "--isolator");
   }
   if (!o.capability_retain.empty()) {
-    out.push_back(make_isolator("os/linux/capabilities-retain-set",
-                                nlohmann::json{{"set", o.capability_retain}}.dump(), "--capability-retain"));
+    add(make_isolator("os/linux/capabilities-retain-set", nlohmann::json{{"set", o.capability_retain}}.dump(),
+                      "--capability-retain"),
+        "--capability-retain");
   }
   if (!o.capability_remove.empty()) {
-    out.push_back(make_isolator("os/linux/capabilities-remove-set",
-                                nlohmann::json{{"set", o.capability_remove}}.dump(), "--capability-remove"));
+    add(make_isolator("os/linux/capabilities-remove-set", nlohmann::json{{"set", o.capability_remove}}.dump(),
+                      "--capability-remove"),
+        "--capability-remove");
   }
   if (o.seccomp_mode) {
     if (*o.seccomp_mode != "retain" && *o.seccomp_mode != "remove") {
@@ -159,7 +179,14 @@ std::vector<aci::Isolator> isolators_from_flags(const ManifestOptions& o)
     if (o.seccomp_errno) {
       v["errno"] = *o.seccomp_errno;
     }
-    out.push_back(make_isolator("os/linux/seccomp-" + *o.seccomp_mode + "-set", v.dump(), "--seccomp-set"));
+    const std::string name = "os/linux/seccomp-" + *o.seccomp_mode + "-set";
+    auto r = aci::Isolator::parse(value_or_throw(aci::AcIdentifier::parse(name), "--seccomp-mode"), v.dump());
+    if (!r) {
+      // A bad errno is --seccomp-errno's; anything else is in the set.
+      throw_bad_input(r.error().rfind("value.errno", 0) == 0 ? "--seccomp-errno" : "--seccomp-set",
+                      "isolator '" + name + "': " + r.error());
+    }
+    add(std::move(r).value(), "--seccomp-mode");
   } else if (!o.seccomp_set.empty() || o.seccomp_errno) {
     throw_usage(std::string(o.seccomp_set.empty() ? "--seccomp-errno" : "--seccomp-set") +
                 " needs --seccomp-mode retain|remove");
@@ -171,21 +198,38 @@ aci::Port parse_port(const std::string& s)
 {
   const std::string flag = "--port", form = "NAME=PROTOCOL:PORT[,count=N][,socketActivated]";
   auto [name, rest] = split_form(s, '=', flag, form);
-  // The protocol is a free string: the port is after the last ':', and what
-  // follows the port holds no free text, so ',' separates safely there.
-  auto colon = rest.rfind(':');
+  // The spec lets the protocol be any string ("typically ... tcp or udp"),
+  // which a manifest read keeps; the flag writes only a lower-case token
+  // (tcp, udp, sctp, ...), so the one ':' ends it unambiguously.
+  auto colon = rest.find(':');
   if (colon == std::string::npos) {
     throw_bad_input(flag, "'" + s + "' is not of the form " + form);
   }
   auto protocol = rest.substr(0, colon);
+  if (protocol.empty()) {
+    throw_bad_input(flag, "port '" + name + "': protocol must be set");
+  }
+  if (!std::all_of(protocol.begin(), protocol.end(),
+                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; })) {
+    throw_bad_input(flag, "port '" + name + "': protocol '" + protocol +
+                              "' may hold only lower-case letters, digits and '-' (e.g. tcp, udp, sctp)");
+  }
   auto parts = util::split(std::string_view(rest).substr(colon + 1), ',');
-  auto port = number(parts[0], flag, "port", 1 << 20);
+  // spec/aci.md: port 1 to 65535, count at least 1, the range ending at 65535.
+  auto port = number(parts[0], flag, "port", 65535, 1);
   std::uint64_t count = 1;
-  bool socket_activated = false;
+  bool socket_activated = false, count_given = false;
   for (std::size_t i = 1; i < parts.size(); ++i) {
     if (parts[i].substr(0, 6) == "count=") {
-      count = number(parts[i].substr(6), flag, "count", 1 << 20);
+      if (count_given) {
+        throw_bad_input(flag, "port '" + name + "': count given twice");
+      }
+      count_given = true;
+      count = number(parts[i].substr(6), flag, "count", 65535, 1);
     } else if (parts[i] == "socketActivated") {
+      if (socket_activated) {
+        throw_bad_input(flag, "port '" + name + "': socketActivated given twice");
+      }
       socket_activated = true;
     } else {
       throw_bad_input(flag, "unknown port option '" + std::string(parts[i]) + "' (count=N, socketActivated)");
@@ -206,6 +250,10 @@ aci::Dependency parse_dependency(const std::string& s)
   aci::Dependency d{value_or_throw(aci::AcIdentifier::parse(parts[0]), flag), std::nullopt, aci::Labels{},
                     std::nullopt};
   for (std::size_t i = 1; i < parts.size(); ++i) {
+    const auto field = parts[i].substr(0, parts[i].find('='));
+    if ((field == "imageID" && d.image_id) || (field == "size" && d.size)) {
+      throw_bad_input(flag, "dependency '" + std::string(parts[0]) + "': " + std::string(field) + " given twice");
+    }
     if (parts[i].substr(0, 8) == "imageID=") {
       d.image_id = value_or_throw(aci::ImageId::parse(parts[i].substr(8)), flag);
     } else if (parts[i].substr(0, 5) == "size=") {
@@ -274,10 +322,14 @@ void apply_image_flags(aci::ImageManifestFields& f, const ManifestOptions& o)
     }
   }
   merge_by_key(deps, add, dep_key);
+  std::set<std::pair<std::string, std::string>> dep_labels_given;
   for (const auto& s : o.dependency_labels) {
     const std::string flag = "--dependency-label", form = "IMAGENAME:NAME=VALUE";
     auto [image, assignment] = split_form(s, ':', flag, form);
     auto [n, v] = split_form(assignment, '=', flag, form);
+    if (!dep_labels_given.emplace(image, n).second) {
+      throw_bad_input(flag, "dependency '" + image + "': label '" + n + "' given twice");
+    }
     bool found = false;
     for (auto& d : deps) {
       if (d.image_name.str() != image) {
@@ -332,7 +384,8 @@ void event_handler(std::vector<aci::EventHandler>& hs, const char* name, const s
 }
 
 // Everything of the app but exec, user, group, workingDirectory and environment.
-void apply_app_flags(aci::AppFields& app, const ManifestOptions& o)
+// Returns the flag of each isolator name the flags gave.
+std::map<std::string, std::string> apply_app_flags(aci::AppFields& app, const ManifestOptions& o)
 {
   auto gid_key = [](std::uint32_t g) { return std::to_string(g); };
   for (const auto& g : o.remove_supplementary_gids) {
@@ -356,9 +409,14 @@ void apply_app_flags(aci::AppFields& app, const ManifestOptions& o)
   auto mount_key = [](const aci::MountPoint& m) { return m.name().str(); };
   remove_by_key(app.mount_points, o.remove_mounts, mount_key, "--remove-mount", "mount point");
   std::vector<aci::MountPoint> mounts;
+  std::map<std::string, std::string> mount_flags;  // name -> the flag that gave it
   for (auto [list, flag, ro] : {std::tuple{&o.mounts, "--mount", false}, std::tuple{&o.mounts_ro, "--mount-ro", true}}) {
     for (const auto& s : *list) {
       auto [n, path] = split_form(s, '=', flag, "NAME=PATH");
+      if (auto [it, fresh] = mount_flags.emplace(n, flag); !fresh) {
+        throw_bad_input(flag, it->second == flag ? "duplicate mount point name '" + n + "'"
+                                                 : "mount point '" + n + "' is also given to " + it->second);
+      }
       mounts.push_back(
           value_or_throw(aci::MountPoint::parse(value_or_throw(aci::AcName::parse(n), flag), path, ro), flag));
     }
@@ -375,13 +433,34 @@ void apply_app_flags(aci::AppFields& app, const ManifestOptions& o)
 
   auto iso_key = [](const aci::Isolator& i) { return i.name().str(); };
   remove_by_key(app.isolators, o.remove_isolators, iso_key, "--remove-isolator", "isolator");
-  merge_by_key(app.isolators, isolators_from_flags(o), iso_key);
+  std::vector<aci::Isolator> isolators;
+  std::map<std::string, std::string> flags;
+  for (auto& [i, flag] : isolators_from_flags(o)) {
+    flags[i.name().str()] = flag;
+    isolators.push_back(std::move(i));
+  }
+  merge_by_key(app.isolators, isolators, iso_key);
+  return flags;
 }
 
-// The flag an App::parse failure most likely comes from.
-std::string app_flag(const std::string& error)
+// The flag an App::parse failure most likely comes from. An isolator set
+// rule (isolators[N]: ...) is blamed on the flag that gave isolator N, else on
+// the flag of the other isolator the message names.
+std::string app_flag(const std::string& error, const aci::AppFields& app,
+                     const std::map<std::string, std::string>& isolator_flags)
 {
   if (error.rfind("isolators", 0) == 0) {
+    std::size_t n = 0;
+    if (std::sscanf(error.c_str(), "isolators[%zu]", &n) == 1 && n < app.isolators.size()) {
+      if (auto it = isolator_flags.find(app.isolators[n].name().str()); it != isolator_flags.end()) {
+        return it->second;
+      }
+    }
+    for (const auto& [name, flag] : isolator_flags) {
+      if (error.find("'" + name + "'") != std::string::npos) {
+        return flag;
+      }
+    }
     return "--isolator";
   }
   if (error.find("port name") != std::string::npos) {
@@ -393,11 +472,11 @@ std::string app_flag(const std::string& error)
   return "--exec";
 }
 
-aci::App make_app(aci::AppFields app)
+aci::App make_app(aci::AppFields app, const std::map<std::string, std::string>& isolator_flags)
 {
-  auto r = aci::App::parse(std::move(app));
+  auto r = aci::App::parse(app);
   if (!r) {
-    throw_bad_input(app_flag(r.error()), r.error());
+    throw_bad_input(app_flag(r.error(), app, isolator_flags), r.error());
   }
   return std::move(r).value();
 }
@@ -592,8 +671,8 @@ std::string generate_manifest(const ManifestOptions& o)
       vars.push_back({n, v});
     }
     app.environment = value_or_throw(aci::Environment::parse(std::move(vars)), "--env");
-    apply_app_flags(app, o);
-    f.app = make_app(std::move(app));
+    auto isolator_flags = apply_app_flags(app, o);
+    f.app = make_app(std::move(app), isolator_flags);
   }
   auto m = value_or_throw(aci::ImageManifest::parse(std::move(f)), "manifest");
   return m.to_json();
@@ -769,8 +848,8 @@ std::string patch_manifest(const std::string& text, const ManifestOptions& o)
       set_named(vars, aci::EnvironmentVariable{n, v});
     }
     app.environment = value_or_throw(aci::Environment::parse(std::move(vars)), "--env");
-    apply_app_flags(app, o);
-    f.app = make_app(std::move(app));
+    auto isolator_flags = apply_app_flags(app, o);
+    f.app = make_app(std::move(app), isolator_flags);
   } else if (o.replace_exec) {
     throw_usage("--replace-exec needs --exec-arg");
   }
@@ -792,6 +871,10 @@ void write_out(const ManifestOptions& o, const std::string& text)
 
 int manifest(const ManifestOptions& o)
 {
+  if (std::error_code ec; o.output != "-" && std::filesystem::is_directory(o.output, ec)) {
+    // Refused before anything is read or written (the final rename would fail last).
+    throw_usage("--output: '" + o.output + "' is a directory (give the file to write)");
+  }
   switch (o.command) {
   case ManifestCommand::generate:
     write_out(o, generate_manifest(o));
@@ -832,8 +915,25 @@ int manifest(const ManifestOptions& o)
     if (o.output_given && o.output == "-") {
       throw_usage("patch: an .aci is written to a file (--output FILE, default: the input, replaced atomically)");
     }
-    auto r = aci::replace_manifest(o.input, output,
+    std::error_code ec;
+    // In place through a symlink: replace the file it names, not the link
+    // (which would leave the target with the old image).
+    std::filesystem::path target = output;
+    if (std::filesystem::is_symlink(output, ec)) {
+      target = std::filesystem::weakly_canonical(output);
+    }
+    auto r = aci::replace_manifest(o.input, target,
                                    [&](const std::string& old) { return patch_manifest(old, o); });
+    // A detached signature beside the image (aci-pack --sign writes X.aci.asc)
+    // signed the old bytes: say so, but leave the user's file alone.
+    if (!o.quiet) {
+      std::set<std::string> sigs{output + ".asc", target.string() + ".asc"};
+      for (const auto& sig : sigs) {
+        if (std::filesystem::exists(sig, ec)) {
+          cli::warn("aci-manifest", sig + ": signs the old image; re-sign it (aci-pack --sign / gpg --detach-sign)");
+        }
+      }
+    }
     if (o.json) {
       // Key style as aci-pack --json (README.md, "Machine-readable output").
       std::string report = nlohmann::ordered_json{{"aci", output}, {"image_id", r.image_id}}.dump(2) + "\n";

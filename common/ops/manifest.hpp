@@ -33,6 +33,7 @@ struct ManifestOptions {
   // patch of an .aci: --json FILE ("-" = stdout) gets {"aci", "image_id"} instead
   // of the image ID printed.
   std::optional<std::string> json;
+  bool quiet = false;  // --quiet: no warning about a stale X.aci.asc after patch
 
   // The rest of the schema (appc spec/aci.md). Every value is one argument,
   // never split on spaces or commas where a value may hold them.

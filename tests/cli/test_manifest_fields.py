@@ -204,12 +204,24 @@ refusals = [
     (X + ["--mount", "data"], 1, "--mount: 'data' is not of the form NAME=PATH"),
     (X + ["--mount", "Data=/d"], 1, "--mount: AC Name 'Data' may hold only lower-case letters, digits and '-'"),
     (X + ["--mount-ro", "d=rel"], 1, "--mount-ro: mount point 'd': path 'rel' must be absolute"),
-    (X + ["--mount", "d=/a", "--mount-ro", "d=/b"], 1, "--mount: duplicate mount point name 'd'"),
+    (X + ["--mount", "d=/a", "--mount-ro", "d=/b"], 1, "--mount-ro: mount point 'd' is also given to --mount"),
+    (X + ["--mount-ro", "d=/a", "--mount", "d=/b"], 1, "--mount-ro: mount point 'd' is also given to --mount"),
+    (X + ["--mount-ro", "d=/a", "--mount-ro", "d=/b"], 1, "--mount-ro: duplicate mount point name 'd'"),
     (X + ["--port", "http=tcp"], 1, "--port: 'http=tcp' is not of the form "
      "NAME=PROTOCOL:PORT[,count=N][,socketActivated]"),
-    (X + ["--port", "http=tcp:0"], 1, "--port: port 'http': port 0 is not in 1-65535"),
-    (X + ["--port", "http=tcp:80,count=0"], 1, "--port: port 'http': count 0 must be at least 1"),
-    (X + ["--port", "http=tcp:eighty"], 1, "--port: 'eighty': port must be a decimal number from 0 to 1048576"),
+    (X + ["--port", "http=tcp:0"], 1, "--port: '0': port must be a decimal number from 1 to 65535"),
+    (X + ["--port", "http=tcp:65536"], 1, "--port: '65536': port must be a decimal number from 1 to 65535"),
+    (X + ["--port", "http=tcp:80,count=0"], 1, "--port: '0': count must be a decimal number from 1 to 65535"),
+    (X + ["--port", "http=tcp:65535,count=2"], 1, "--port: port 'http': range 65535+2 ends beyond port 65535"),
+    (X + ["--port", "http=tcp:eighty"], 1, "--port: 'eighty': port must be a decimal number from 1 to 65535"),
+    (X + ["--port", "http=tcp:80:90"], 1, "--port: '80:90': port must be a decimal number from 1 to 65535"),
+    (X + ["--port", "http=a b:1"], 1, "--port: port 'http': protocol 'a b' may hold only lower-case letters, "
+     "digits and '-' (e.g. tcp, udp, sctp)"),
+    (X + ["--port", "http=TCP:1"], 1, "--port: port 'http': protocol 'TCP' may hold only lower-case letters, "
+     "digits and '-' (e.g. tcp, udp, sctp)"),
+    (X + ["--port", "http=tcp:80,count=2,count=3"], 1, "--port: port 'http': count given twice"),
+    (X + ["--port", "http=tcp:80,socketActivated,socketActivated"], 1,
+     "--port: port 'http': socketActivated given twice"),
     (X + ["--port", "http=tcp:80,socket"], 1, "--port: unknown port option 'socket' (count=N, socketActivated)"),
     (X + ["--port", "http=:80"], 1, "--port: port 'http': protocol must be set"),
     (X + ["--port", "a=tcp:1", "--port", "a=udp:1"], 1, "--port: duplicate port name 'a'"),
@@ -223,11 +235,21 @@ refusals = [
     (X + ["--isolator", "Bad=1"], 1,
      "--isolator: AC Identifier 'Bad' may hold only lower-case letters, digits and '-._~/'"),
     (X + ["--isolator", "os/linux/cpu-shares=2", "--isolator", "os/linux/cpu-shares=3"], 1,
-     "--isolator: isolators[1]: only one 'os/linux/cpu-shares' isolator is allowed"),
+     "--isolator: isolator 'os/linux/cpu-shares' given twice"),
+    (X + ["--isolator", "os/linux/no-new-privileges=true", "--isolator", "os/linux/no-new-privileges=false"], 1,
+     "--isolator: isolator 'os/linux/no-new-privileges' given twice"),
+    (X + ["--isolator", 'os/linux/capabilities-retain-set={"set":["CAP_KILL"]}', "--capability-retain", "CAP_KILL"],
+     1, "--capability-retain: isolator 'os/linux/capabilities-retain-set' given twice"),
+    (X + ["--isolator", 'os/linux/capabilities-retain-set={"set":["CAP_KILL"]}', "--capability-remove", "CAP_KILL"],
+     1, "--capability-remove: isolators[1]: 'os/linux/capabilities-remove-set' cannot be used with "
+     "'os/linux/capabilities-retain-set'"),
+    (X + ["--isolator", 'os/linux/seccomp-retain-set={"set":["read"]}', "--seccomp-mode", "remove",
+          "--seccomp-set", "reboot"], 1, "--seccomp-mode: isolators[1]: 'os/linux/seccomp-remove-set' cannot be "
+     "used with 'os/linux/seccomp-retain-set'"),
     (X + ["--capability-retain", "NET_ADMIN"], 1, "--capability-retain: isolator 'os/linux/capabilities-retain-set': "
      "value.set[0]: 'NET_ADMIN' is not a capability name (CAP_ and upper-case letters, digits, '_')"),
     (X + ["--capability-retain", "CAP_KILL", "--capability-remove", "CAP_KILL"], 1,
-     "--isolator: isolators[1]: 'os/linux/capabilities-remove-set' cannot be used with "
+     "--capability-remove: isolators[1]: 'os/linux/capabilities-remove-set' cannot be used with "
      "'os/linux/capabilities-retain-set'"),
     (X + ["--seccomp-mode", "allow", "--seccomp-set", "read"], 2,
      "--seccomp-mode: 'allow' must be 'retain' or 'remove'"),
@@ -235,7 +257,7 @@ refusals = [
     (X + ["--seccomp-set", "read"], 2, "--seccomp-set needs --seccomp-mode retain|remove"),
     (X + ["--seccomp-errno", "EPERM"], 2, "--seccomp-errno needs --seccomp-mode retain|remove"),
     (X + ["--seccomp-mode", "remove", "--seccomp-set", "reboot", "--seccomp-errno", "eperm"], 1,
-     "--seccomp-set: isolator 'os/linux/seccomp-remove-set': value.errno: 'eperm' is not an errno name "
+     "--seccomp-errno: isolator 'os/linux/seccomp-remove-set': value.errno: 'eperm' is not an errno name "
      "(E and upper-case letters or digits, e.g. ENOTSUP)"),
     (["--name", "x", "--dependency", "Bad"], 1,
      "--dependency: AC Identifier 'Bad' may hold only lower-case letters, digits and '-._~/'"),
@@ -247,6 +269,11 @@ refusals = [
      "--dependency: unknown dependency field 'version=1' (imageID=ID, size=N; labels: --dependency-label "
      "b:NAME=VALUE)"),
     (["--name", "x", "--dependency", "b", "--dependency", "b"], 1, "--dependency: 'b' given twice"),
+    (["--name", "x", "--dependency", "b,size=1,size=2"], 1, "--dependency: dependency 'b': size given twice"),
+    (["--name", "x", "--dependency", "b,imageID=sha512-" + "ab" * 64 + ",imageID=sha512-" + "cd" * 64], 1,
+     "--dependency: dependency 'b': imageID given twice"),
+    (["--name", "x", "--dependency", "b", "--dependency-label", "b:version=1", "--dependency-label", "b:version=2"],
+     1, "--dependency-label: dependency 'b': label 'version' given twice"),
     (["--name", "x", "--dependency-label", "b:os=linux"], 1,
      "--dependency-label: no dependency 'b' (give --dependency b first)"),
     (["--name", "x", "--dependency", "b", "--dependency-label", "b:os"], 1,
@@ -264,6 +291,9 @@ refusals = [
     (["--name", "x", "--mount", "d=/d"], 2, "app flags (--mount, --port, --isolator, --capability-*, --seccomp-*, "
      "--pre-start, --post-stop, --supplementary-gid) need --exec (they belong to the manifest's app)"),
     (["--name", "x", "--remove-mount", "d"], 2, "--remove-mount is for patch"),
+    (["--name", "x", "--output", d], 2, "--output: '%s' is a directory (give the file to write)" % d),
+    (["patch", "--label", "channel=beta", "-o", d, full], 2,
+     "--output: '%s' is a directory (give the file to write)" % d),
     (["--name", "x", "--remove-label", "os"], 2, "--remove-label is for patch"),
     (["patch", "--remove-mount", "nope", full], 1, "--remove-mount: the manifest has no mount point 'nope'"),
     (["patch", "--remove-port", "nope", full], 1, "--remove-port: the manifest has no port 'nope'"),
@@ -281,7 +311,7 @@ refusals = [
      "--remove-supplementary-gid: the manifest has no supplementary GID '8'"),
     (["patch", "--remove-supplementary-gid", "x", full], 1,
      "--remove-supplementary-gid: 'x': a group ID must be a decimal number from 0 to 4294967295"),
-    (["patch", "--capability-remove", "CAP_KILL", full], 1, "--isolator: isolators[3]: "
+    (["patch", "--capability-remove", "CAP_KILL", full], 1, "--capability-remove: isolators[3]: "
      "'os/linux/capabilities-remove-set' cannot be used with 'os/linux/capabilities-retain-set'"),
     (["patch", "--mount", "m=/m", noapp], 2, "the manifest has no app: give --exec to add one"),
     (["patch", "--remove-mount", "m", noapp], 2, "the manifest has no app: give --exec to add one"),
@@ -298,6 +328,17 @@ for args, err in [(X + ["--capability-retain", b"CAP_\xff"], "--capability-retai
                    "\\ufffd)")]:
     p = t.run([M.encode()] + [x if isinstance(x, bytes) else x.encode() for x in args])
     t.eq((p.returncode, p.stderr, p.stdout), (1, E + err + "\n", ""), "refusal %r" % (args,))
+
+# URL schemes are case-insensitive (RFC 3986 3.1): accepted on write and on read, spelled as given
+up = gen("--name", "x", "--homepage", "HTTPS://Example.com/X", "--documentation", "Http://x.org")
+t.eq(json.loads(up)["annotations"], [{"name": "documentation", "value": "Http://x.org"},
+                                     {"name": "homepage", "value": "HTTPS://Example.com/X"}], "url-scheme-upper-case")
+p = t.run([M, "patch", "--label", "channel=beta", write("upper-url.json", up)])
+t.eq((p.returncode, p.stderr, json.loads(p.stdout)["annotations"]),
+     (0, "", json.loads(up)["annotations"]), "url-scheme-upper-case read by patch")
+# a protocol other than tcp/udp, and a flag's mount replacing the manifest's mount of that name (not a duplicate)
+t.eq(json.loads(gen(*X, "--port", "sig=sctp-2:9"))["app"]["ports"],
+     [{"name": "sig", "protocol": "sctp-2", "port": 9, "count": 1, "socketActivated": False}], "port-protocol-token")
 
 # a refused patch of an .aci leaves it as it was
 before = open(aci, "rb").read()

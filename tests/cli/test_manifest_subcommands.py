@@ -113,6 +113,39 @@ with open(inplace, "wb") as f:
 p = t.run([M, "patch", "--name", "example.com/renamed", inplace], check=0)
 t.eq(json.loads(t.run([M, "cat", inplace], check=0).stdout)["name"], "example.com/renamed", "patch in place")
 t.eq(sorted(x for x in os.listdir(d) if x.startswith("inplace")), ["inplace.aci"], "no temporaries left")
+# in place beside a detached signature: the signature is kept and called stale (--quiet: no warning)
+signed = os.path.join(d, "signed.aci")
+with open(signed, "wb") as f:
+    f.write(open(items["valid-gzip"].path, "rb").read())
+with open(signed + ".asc", "w") as f:
+    f.write("old signature\n")
+p = t.run([M, "patch", "--label", "channel=beta", signed])
+t.eq((p.returncode, p.stderr), (0, "aci-manifest: warning: %s.asc: signs the old image; re-sign it "
+     "(aci-pack --sign / gpg --detach-sign)\n" % signed), "patch-in-place-stale-signature-warned")
+t.eq(open(signed + ".asc").read(), "old signature\n", "the signature file is left alone")
+p = t.run([M, "patch", "-q", "--label", "channel=gamma", signed])
+t.eq((p.returncode, p.stderr), (0, ""), "patch-in-place-stale-signature-quiet")
+p = t.run([M, "patch", "--label", "channel=beta", "-o", os.path.join(d, "unsigned-copy.aci"), signed])
+t.eq((p.returncode, p.stderr), (0, ""), "patch to another file: no signature there, no warning")
+# in place through a symlink: the target gets the new image, the link stays a link
+os.makedirs(os.path.join(d, "real"), exist_ok=True)
+target = os.path.join(d, "real", "t.aci")
+with open(target, "wb") as f:
+    f.write(open(items["valid-xz"].path, "rb").read())
+link = os.path.join(d, "lnk.aci")
+os.symlink(os.path.join("real", "t.aci"), link)
+p = t.run([M, "patch", "--name", "example.com/via-link", link])
+t.eq((p.returncode, p.stderr), (0, ""), "patch-in-place-through-symlink exit")
+t.check(os.path.islink(link), "the symlink is still a symlink")
+t.eq(json.loads(t.run([M, "cat", target], check=0).stdout)["name"], "example.com/via-link",
+     "patch-in-place-through-symlink: the target is patched")
+t.eq(p.stdout, "sha512-" + hashlib.sha512(raw(target)).hexdigest() + "\n", "prints the target's new image ID")
+t.eq(sorted(os.listdir(os.path.join(d, "real"))), ["t.aci"], "no temporaries beside the target")
+# an output that is a directory: refused before anything is read or written
+p = t.run([M, "patch", "--name", "x", "-o", d, items["valid-gzip"].path])
+t.eq((p.returncode, p.stderr), (2, "aci-manifest: error: --output: '%s' is a directory (give the file to write)\n"
+     % d), "patch-aci-output-directory")
+t.eq([x for x in os.listdir(os.path.dirname(d)) if ".tmp." in x], [], "no temporary beside the directory")
 p = t.run([M, "patch", "--name", "x", "--output", os.path.join(d, "never.aci"), items["missing-manifest"].path])
 t.eq((p.returncode, p.stderr), (1, "aci-manifest: error: %s: no 'manifest' entry\n" % items["missing-manifest"].path),
      "patch-aci-without-manifest")

@@ -89,7 +89,7 @@ int main(int argc, char** argv)
          "output file (written atomically), - = stdout (default: -; patch of an .aci: the .aci itself)")
         ("json", po::value(&json)->value_name("FILE"),
          "patch of an .aci: write {\"aci\", \"image_id\"} to FILE instead of printing\nthe image ID; '-': on stdout")
-        ("quiet,q", "no notes on stderr (aci-manifest writes none; accepted for scripts)")
+        ("quiet,q", "no warnings on stderr (patch of an .aci: about a signature X.aci.asc it made stale)")
         ("help,h", "show this help and exit")
         ("version", "show the version and exit");
     po::variables_map vm;
@@ -124,6 +124,7 @@ int main(int argc, char** argv)
     if (vm.count("image-version")) o.version = version;
     if (vm.count("lock")) o.lock = lock;
     o.replace_exec = vm.count("replace-exec") > 0;
+    o.quiet = vm.count("quiet") > 0;
     o.os_given = vm.count("os") > 0;
     o.output_given = vm.count("output") > 0;
     if (vm.count("arch")) o.arch = arch;

@@ -85,8 +85,10 @@ std::string field(const char* f, std::size_t n)
   return std::string(f, strnlen(f, n));
 }
 
-// The "path" record of a pax extended header, if any; sets has_size.
-std::optional<std::string> pax_path(const std::string& data, bool& has_size)
+// The "path" record of a pax extended header, if any; a "size" record goes
+// into `size` (it overrides the ustar field for the next entry, POSIX pax).
+std::optional<std::string> pax_path(const std::string& data, std::optional<std::uint64_t>& size,
+                                    const std::string& where)
 {
   std::optional<std::string> path;
   std::size_t at = 0;
@@ -105,7 +107,11 @@ std::optional<std::string> pax_path(const std::string& data, bool& has_size)
       if (rec.substr(0, eq) == "path") {
         path = rec.substr(eq + 1);
       } else if (rec.substr(0, eq) == "size") {
-        has_size = true;
+        std::string v = rec.substr(eq + 1);
+        if (v.empty() || v.size() > 19 || v.find_first_not_of("0123456789") != std::string::npos) {
+          throw_bad_input(where, "pax size record '" + v + "' is not a number");
+        }
+        size = std::stoull(v);
       }
     }
     at += len;
@@ -124,11 +130,16 @@ std::string normalise(std::string p)
   return p;
 }
 
+// Writes the new size the way the header had its old one: 11 octal digits and
+// the same terminator (libarchive, so aci-pack, ends it with a space, others
+// with a NUL), so that a patch that changes nothing changes no byte.
 void set_size_and_checksum(Block& h, std::uint64_t size)
 {
   char buf[16];
+  const char terminator = h[135] == ' ' ? ' ' : '\0';
   std::snprintf(buf, sizeof buf, "%011llo", static_cast<unsigned long long>(size));
-  std::memcpy(h.data() + 124, buf, 12);  // 11 digits and the NUL
+  std::memcpy(h.data() + 124, buf, 11);
+  h[135] = terminator;
   std::memset(h.data() + 148, ' ', 8);
   unsigned sum = 0;
   for (char c : h) {
@@ -171,7 +182,8 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
   BlockReader r(*decoder, name);
   std::string pending;  // pax / GNU long-name headers with their data, before an entry
   std::optional<std::string> long_name, pax_name;
-  bool pax_size = false, patched = false;
+  std::optional<std::uint64_t> pax_size;
+  bool patched = false;
   Block h{};
   std::array<char, 64 * 1024> buf{};
   for (;;) {
@@ -188,8 +200,11 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
       break;
     }
     std::uint64_t size = parse_size(h.data() + 124, name);
-    std::uint64_t padded = (size + k_block - 1) / k_block * k_block;
     char type = h[156];
+    if (pax_size && !(type == 'x' || type == 'L' || type == 'g' || type == 'K')) {
+      size = *pax_size;
+    }
+    std::uint64_t padded = (size + k_block - 1) / k_block * k_block;
     if (type == 'x' || type == 'L' || type == 'g' || type == 'K') {
       if (padded > k_max_meta) {
         throw_bad_input(name, "tar extended header larger than 1 MiB");
@@ -200,7 +215,7 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
       pending += data;
       data.resize(size);
       if (type == 'x') {
-        if (auto p = pax_path(data, pax_size)) {
+        if (auto p = pax_path(data, pax_size, name)) {
           pax_name = p;
         }
       } else if (type == 'L') {
@@ -217,6 +232,16 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
     }
     if (pax_name) {
       entry = *pax_name;
+    }
+    // Hardlinks, symlinks, directories and devices carry no data (POSIX), yet
+    // readers differ on a non-zero size there (libarchive skips that many
+    // bytes, Go's archive/tar and GNU tar read them as the next header): such
+    // an image means different things to different readers. aci-verify
+    // refuses it too.
+    bool header_only = type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6';
+    if (header_only && size != 0) {
+      throw_bad_input(name, "entry '" + entry + "': a " + (type == '1' ? "hardlink" : "non-file entry") +
+                                " with a non-zero size (" + std::to_string(size) + ")");
     }
     bool is_manifest = normalise(entry) == "manifest" && (type == '0' || type == '\0');
     if (is_manifest) {
@@ -242,10 +267,9 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
     } else {
       emit(pending.data(), pending.size());
       emit(h.data(), k_block);
-      // Hardlinks, symlinks, directories and devices carry no data whatever
-      // their size field says (POSIX); regular files and unknown types do.
-      bool has_data = !(type == '1' || type == '2' || type == '3' || type == '4' || type == '5' || type == '6');
-      for (std::uint64_t left = has_data ? padded : 0; left > 0;) {
+      // Regular files and unknown types carry data; the others are refused
+      // above unless their size is 0.
+      for (std::uint64_t left = padded; left > 0;) {
         std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
         r.need(buf.data(), n);
         emit(buf.data(), n);
@@ -255,7 +279,7 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
     pending.clear();
     long_name.reset();
     pax_name.reset();
-    pax_size = false;
+    pax_size.reset();
   }
   if (!patched) {
     throw_bad_input(name, "no 'manifest' entry");

@@ -40,6 +40,7 @@ struct EntryMeta {
   unsigned mode = 0;          // permission bits incl. setuid/setgid/sticky
   std::optional<std::string> symlink;   // target of a symlink
   std::optional<std::string> hardlink;  // target of a hardlink (archive name)
+  std::int64_t size = 0;                // the size the header (or pax record) gives
 };
 
 struct Node {
@@ -118,6 +119,14 @@ public:
         warning("entry '" + e.name + "': root directory entry ignored");
       }
       m_have_root_entry = true;
+      return false;
+    }
+    if (e.hardlink && e.size != 0) {
+      // A hardlink carries no data in ustar; libarchive takes the size of a pax
+      // hardlink as data and skips it, Go's archive/tar and GNU tar read the
+      // next header there: readers would disagree on what the image holds.
+      error("entry '" + e.name + "': a hardlink with a non-zero size (" + std::to_string(e.size) +
+            "): tar readers disagree on what follows it");
       return false;
     }
     auto [it, fresh] = m_nodes.try_emplace(*path, Node{e.type, e.mode});
@@ -450,6 +459,7 @@ EntryMeta meta_of(archive_entry* e)
   m.name = raw ? raw : "";
   m.type = archive_entry_filetype(e);
   m.mode = archive_entry_perm(e);
+  m.size = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
   if (const char* hl = archive_entry_hardlink(e)) {
     m.hardlink = hl;
   } else if (m.type == AE_IFLNK) {

@@ -113,6 +113,18 @@ private:
 
 Result<json> parse_json_strict(std::string_view text, std::size_t max_depth)
 {
+  // RFC 8259 §8.1: implementations MUST NOT add a byte order mark, and a
+  // parser MAY ignore one; nlohmann skips it. Refused, as actool does: bytes
+  // some readers skip and others do not are how two readers see two documents.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") {
+    return fail("starts with a UTF-8 byte order mark (RFC 8259 section 8.1: not part of JSON text)");
+  }
+  // nlohmann's lexer takes a NUL byte for the end of input, so "{...}\0junk"
+  // would parse as "{...}". No JSON text contains a raw NUL (RFC 8259 §7:
+  // control characters are escaped inside strings, and are not whitespace).
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return fail("NUL byte at offset " + std::to_string(nul) + " (not allowed in JSON text)");
+  }
   StrictBuilder b(max_depth);
   bool ok = json::sax_parse(text.begin(), text.end(), &b, json::input_format_t::json, true);
   if (!ok) {

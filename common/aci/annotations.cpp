@@ -32,10 +32,27 @@ int num(std::string_view s, std::size_t at, std::size_t n)
   return v;
 }
 
+// RFC 3339 §5.7: a day that exists in the proleptic Gregorian calendar
+// (Appendix C's leap-year rule), so 2024-02-30, 2024-04-31 and 2023-02-29 are
+// refused.
+bool calendar_day(int year, int month, int day)
+{
+  static constexpr int k_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > k_days[month - 1]) {
+    return false;
+  }
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return !(month == 2 && day == 29 && !leap);
+}
+
 } // namespace
 
-// RFC 3339 §5.6 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM). "T" and "Z"
-// may be lower case per §5.6's note; the spec's types.md insists on the "T".
+// RFC 3339 §5.6 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM), on a day that
+// exists (§5.7). Decided: read as RFC 3339 says, not as strictly as actool
+// (Go's time.RFC3339): "T" and "Z" may be lower case (§5.6's NOTE), and second
+// 60 is a leap second (§5.7: whether one happened at that minute needs a
+// table, which §5.7 leaves to the application). aci-manifest --created passes
+// through this same check.
 bool is_rfc3339_date_time(std::string_view s)
 {
   if (!digits(s, 0, 4) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' ||
@@ -45,7 +62,7 @@ bool is_rfc3339_date_time(std::string_view s)
   }
   int month = num(s, 5, 2), day = num(s, 8, 2), hour = num(s, 11, 2), minute = num(s, 14, 2),
       second = num(s, 17, 2);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (!calendar_day(num(s, 0, 4), month, day) || hour > 23 || minute > 59 || second > 60) {
     return false;
   }
   std::size_t i = 19;

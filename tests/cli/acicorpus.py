@@ -169,6 +169,22 @@ def build(directory):
         False, ["manifest: invalid JSON: nesting deeper than 64 levels"])
     big = manifest_bytes()[:-1] + b', "annotations": [{"name": "x", "value": "' + b"a" * (1 << 20) + b'"}]}'
     add("huge-manifest", _tar(manifest_text(big)), False, ["manifest: larger than 1048576 bytes"])
+    # nlohmann's lexer takes NUL for the end of input: "<JSON>\0garbage" must not read as "<JSON>"
+    nul_at = len(manifest_bytes())
+    add("manifest-nul-then-garbage", _tar(manifest_text(manifest_bytes() + b"\0garbage")), False,
+        ["manifest: invalid JSON: NUL byte at offset %d (not allowed in JSON text)" % nul_at])
+    add("manifest-utf8-bom", _tar(manifest_text(b"\xef\xbb\xbf" + manifest_bytes())), False,
+        ["manifest: invalid JSON: starts with a UTF-8 byte order mark (RFC 8259 section 8.1: not part of JSON "
+         "text)"])
+    add("manifest-created-february-30", _tar(manifest_with(
+        annotations=[{"name": "created", "value": "2024-02-30T00:00:00Z"}])), False,
+        ["manifest: field 'annotations': annotation 'created': '2024-02-30T00:00:00Z' is not an RFC 3339 "
+         "date-time"])
+    # RFC 3339 §5.6 NOTE allows lower-case 't'/'z'; §5.7 allows second 60 (a leap second)
+    add("valid-created-lower-case-t-z", _tar(manifest_with(
+        annotations=[{"name": "created", "value": "2016-12-31t23:59:59z"}])), True)
+    add("valid-created-leap-second-60", _tar(manifest_with(
+        annotations=[{"name": "created", "value": "2016-12-31T23:59:60Z"}])), True)
     add("manifest-relative-exec", _tar(manifest_with(app={"exec": ["sh"], "user": "0", "group": "0"})), False,
         ["manifest: field 'app.exec': exec[0] 'sh' must be an absolute path"])
     add("manifest-missing-ackind", _tar(manifest_text(json.dumps(

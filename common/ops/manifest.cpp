@@ -4,6 +4,7 @@
 #include "aci/aci_reader.hpp"
 #include "aci/image_manifest.hpp"
 #include "aci/json_strict.hpp"
+#include "compress/compress.hpp"
 #include "cli/run.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -867,10 +868,64 @@ void write_out(const ManifestOptions& o, const std::string& text)
   }
 }
 
+// patch of an .aci: a first pass over the decompressed stream under aci-verify's
+// limits, so that a compression bomb is refused before the rewrite expands and
+// recompresses all of it (the rewrite itself reads the whole image). A corrupt
+// stream is left for the rewrite to report, with its own message.
+void check_limits(const std::string& path, const ManifestOptions& o)
+{
+  aci::VerifyLimits limits;
+  limits.max_size = o.max_size.value_or(limits.max_size);
+  limits.max_ratio = o.max_ratio.value_or(limits.max_ratio);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw_errno(path, "open");
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  auto raw = aci::fd_input(fd, path);
+  std::uint64_t compressed = 0, supplied = 0;
+  std::vector<char> buf(1 << 20);
+  std::size_t n = 0;
+  try {
+    auto decoder = compress::make_decoder(
+        [&](void* b, std::size_t size) {
+          auto got = raw(b, size);
+          compressed += got;
+          return got;
+        },
+        path);
+    do {
+      n = decoder->read(buf.data(), buf.size());
+      supplied += n;
+      if (supplied > limits.max_size || (supplied > limits.ratio_grace && limits.max_ratio > 0 &&
+                                         supplied / limits.max_ratio > compressed)) {
+        break;
+      }
+    } while (n > 0);
+  } catch (const Error&) {
+    return;
+  }
+  // The messages of aci-verify (aci_reader.cpp Stream::account).
+  if (supplied > limits.max_size) {
+    throw_bad_input(path, "uncompressed size exceeds " + std::to_string(limits.max_size) +
+                              " bytes (a compression bomb? raise --max-size)");
+  }
+  if (supplied > limits.ratio_grace && limits.max_ratio > 0 && supplied / limits.max_ratio > compressed) {
+    throw_bad_input(path, "compression ratio exceeds " + std::to_string(limits.max_ratio) +
+                              ":1 (a compression bomb? raise --max-ratio)");
+  }
+}
+
 } // namespace
 
 int manifest(const ManifestOptions& o)
 {
+  if ((o.max_size || o.max_ratio) && o.command != ManifestCommand::patch) {
+    throw_usage(std::string(o.max_size ? "--max-size" : "--max-ratio") + ": only patch of an .aci reads a whole image");
+  }
   if (std::error_code ec; o.output != "-" && std::filesystem::is_directory(o.output, ec)) {
     // Refused before anything is read or written (the final rename would fail last).
     throw_usage("--output: '" + o.output + "' is a directory (give the file to write)");
@@ -915,6 +970,7 @@ int manifest(const ManifestOptions& o)
     if (o.output_given && o.output == "-") {
       throw_usage("patch: an .aci is written to a file (--output FILE, default: the input, replaced atomically)");
     }
+    check_limits(o.input, o);
     std::error_code ec;
     // In place through a symlink: replace the file it names, not the link
     // (which would leave the target with the old image).

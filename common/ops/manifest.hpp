@@ -1,6 +1,7 @@
 #pragma once
 // aci-manifest: generate an image manifest from flags, patch one (a manifest
 // file or an .aci), or print the manifest of an .aci (DESIGN.md, the five tools).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ struct ManifestOptions {
   // of the image ID printed.
   std::optional<std::string> json;
   bool quiet = false;  // --quiet: no warning about a stale X.aci.asc after patch
+  // patch of an .aci: aci-verify's caps (aci::VerifyLimits: --max-size, uncompressed
+  // bytes; --max-ratio, uncompressed:compressed beyond the first 8M, 0 = none),
+  // checked over the whole stream before the image is rewritten; unset: its defaults.
+  std::optional<std::uint64_t> max_size, max_ratio;
 
   // The rest of the schema (appc spec/aci.md). Every value is one argument,
   // never split on spaces or commas where a value may hold them.

@@ -151,6 +151,34 @@ t.eq((p.returncode, p.stderr), (1, "aci-manifest: error: %s: no 'manifest' entry
      "patch-aci-without-manifest")
 t.check(not os.path.exists(os.path.join(d, "never.aci")), "nothing written on failure")
 
+# ---- patch of an .aci under aci-verify's limits (--max-size, --max-ratio; same defaults) ----
+bomb = os.path.join(d, "bomb-ratio.aci")
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tf:
+    for name, data in [("manifest", acicorpus.manifest_bytes()), ("rootfs/zeros", b"\0" * (32 << 20))]:
+        ti = tarfile.TarInfo(name)
+        ti.size = len(data)
+        tf.addfile(ti, io.BytesIO(data))
+with open(bomb, "wb") as f:
+    f.write(gzip.compress(buf.getvalue(), 9))
+before = open(bomb, "rb").read()
+p = t.run([M, "patch", "--label", "channel=beta", "--max-ratio", "100", bomb])
+t.eq((p.returncode, p.stderr), (1, "aci-manifest: error: %s: compression ratio exceeds 100:1 (a compression bomb? "
+     "raise --max-ratio)\n" % bomb), "patch-aci-max-ratio")
+p = t.run([M, "patch", "--label", "channel=beta", "--max-size", "16M", bomb])
+t.eq((p.returncode, p.stderr), (1, "aci-manifest: error: %s: uncompressed size exceeds 16777216 bytes (a compression "
+     "bomb? raise --max-size)\n" % bomb), "patch-aci-max-size")
+t.check(open(bomb, "rb").read() == before, "a refused bomb is left as it was")
+t.eq(sorted(x for x in os.listdir(d) if x.startswith("bomb-ratio")), ["bomb-ratio.aci"], "no temporaries left")
+p = t.run([M, "patch", "--label", "channel=beta", "--max-ratio", "0", "-o", os.path.join(d, "bomb-ok.aci"), bomb])
+t.eq((p.returncode, p.stderr), (0, ""), "patch-aci-max-ratio-0-is-no-cap")
+p = t.run([M, "--name", "x", "--max-size", "1K"])
+t.eq((p.returncode, p.stderr), (2, "aci-manifest: error: --max-size: only patch of an .aci reads a whole image\n"),
+     "max-size-is-for-patch")
+p = t.run([M, "patch", "--max-size", "1X", bomb])
+t.eq((p.returncode, p.stderr), (2, "aci-manifest: error: --max-size: '1X' is not a number (optionally with K, M, G "
+     "or T)\n"), "max-size-bad-number")
+
 # ---- --lock: the Debian packages in an annotation ----
 lock = os.path.join(d, "java.lock")
 with open(lock, "w") as f:

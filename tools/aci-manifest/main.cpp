@@ -4,8 +4,41 @@
 #include "util/error.hpp"
 
 #include <iostream>
+#include <limits>
 
 namespace po = boost::program_options;
+
+namespace {
+
+// "123", "64K", "16G": a count with an optional binary suffix (K M G T), as aci-verify reads it.
+std::uint64_t parse_size(const std::string& flag, const std::string& s)
+{
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (v > (std::numeric_limits<std::uint64_t>::max() - 9) / 10) {
+      acikit::throw_usage(flag + ": '" + s + "' is too large");
+    }
+    v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+  }
+  int shift = 0;
+  if (i + 1 == s.size()) {
+    switch (s[i]) {
+    case 'K': shift = 10; break;
+    case 'M': shift = 20; break;
+    case 'G': shift = 30; break;
+    case 'T': shift = 40; break;
+    default: shift = -1;
+    }
+    ++i;
+  }
+  if (i == 0 || i != s.size() || shift < 0 || (shift && v > (std::numeric_limits<std::uint64_t>::max() >> shift))) {
+    acikit::throw_usage(flag + ": '" + s + "' is not a number (optionally with K, M, G or T)");
+  }
+  return v << shift;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -27,7 +60,7 @@ int main(int argc, char** argv)
         "further than its entry. --version VALUE (not followed by an option) is the same\n"
         "as --image-version VALUE.\n\nOptions");
     std::string arch, debian_arch, exec, user, group, workdir, version, lock, json, pre_start, post_stop, seccomp_mode,
-        seccomp_errno, created, homepage, documentation, authors;
+        seccomp_errno, created, homepage, documentation, authors, max_size, max_ratio;
     desc.add_options()
         ("name", po::value(&o.name)->value_name("NAME"), "image name (AC Identifier), required")
         ("image-version", po::value(&version)->value_name("VERSION"), "the 'version' label (also --label version=V)")
@@ -87,6 +120,10 @@ int main(int argc, char** argv)
          "patch: remove a supplementary group ID")
         ("output,o", po::value(&o.output)->value_name("FILE"),
          "output file (written atomically), - = stdout (default: -; patch of an .aci: the .aci itself)")
+        ("max-size", po::value(&max_size)->value_name("SIZE"),
+         "patch of an .aci: cap on its uncompressed size, as aci-verify (default: 16G)")
+        ("max-ratio", po::value(&max_ratio)->value_name("N"),
+         "patch of an .aci: cap on its compression ratio N:1, beyond the first 8M; 0 = none (default: 1000)")
         ("json", po::value(&json)->value_name("FILE"),
          "patch of an .aci: write {\"aci\", \"image_id\"} to FILE instead of printing\nthe image ID; '-': on stdout")
         ("quiet,q", "no warnings on stderr (patch of an .aci: about a signature X.aci.asc it made stale)")
@@ -123,6 +160,8 @@ int main(int argc, char** argv)
     }
     if (vm.count("image-version")) o.version = version;
     if (vm.count("lock")) o.lock = lock;
+    if (vm.count("max-size")) o.max_size = parse_size("--max-size", max_size);
+    if (vm.count("max-ratio")) o.max_ratio = parse_size("--max-ratio", max_ratio);
     o.replace_exec = vm.count("replace-exec") > 0;
     o.quiet = vm.count("quiet") > 0;
     o.os_given = vm.count("os") > 0;

@@ -471,6 +471,20 @@ struct Verifier::Impl {
     }
     bool any_good = std::any_of(text.m_signatures.begin(), text.m_signatures.end(),
                                 [](const SignatureReport& r) { return r.good; });
+    // One bad signature among several fails the whole, whatever the order.
+    // gpg stops at the first BAD signature it meets, so a good one after it is
+    // never reported: without this rule "good + bad" passed and "bad + good"
+    // failed. A BAD signature is one by a key of the keyring over other bytes:
+    // the data or a signature was altered. As apt does (BADSIG is fatal;
+    // NO_PUBKEY, EXPKEYSIG, REVKEYSIG beside a good signature are not), a
+    // signature by a key the keyring lacks, or one that only stopped counting
+    // (expired, revoked), does not undo a good one: the Debian archive signs
+    // Release with several keys, and a keyring need not hold all of them.
+    bool any_bad = std::any_of(text.m_signatures.begin(), text.m_signatures.end(),
+                               [](const SignatureReport& r) { return r.status == "bad signature"; });
+    if (any_good && any_bad) {
+      throw_bad_input(file, "a bad signature beside a good one (signature by " + seen + ")");
+    }
     if (!any_good) {
       throw_bad_input(file, "no valid signature from a key in " + origin +
                                 (seen.empty() ? " (no signature)" : " (signature by " + seen + ")"));

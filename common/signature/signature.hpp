@@ -77,7 +77,10 @@ public:
   void set_check_time(std::optional<std::time_t> t);
 
   // A clearsigned document (InRelease). Throws bad_input naming `file` unless at
-  // least one signature is good; "Bad data" (e.g. two concatenated blocks) is fatal.
+  // least one signature is good and none is bad (a key of the keyring over other
+  // bytes), whatever their order; one by a key not in the keyring, or expired,
+  // does not undo a good one (as apt). The same rule for every verify_* and
+  // DetachedStream. "Bad data" (e.g. two concatenated blocks) is fatal.
   SignedText verify_clearsigned(std::string_view data, const std::string& file);
   // A detached signature (Release + Release.gpg) over bytes in memory; the
   // plaintext of the result is exactly `data`. `file` names the signed file.

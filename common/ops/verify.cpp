@@ -111,6 +111,14 @@ int verify(const VerifyOptions& o)
   if (o.signature && !o.keyring) {
     throw_usage("--signature needs --keyring");
   }
+  // "-" is stdin, which only an .aci input may be (one reader, one stream):
+  // refused here rather than taken for a file named "-".
+  if (o.signature && *o.signature == "-") {
+    throw_usage("--signature -: the signature cannot be read from stdin (give its file)");
+  }
+  if (o.keyring && *o.keyring == "-") {
+    throw_usage("--keyring -: the keyring cannot be read from stdin (give its file)");
+  }
   if (o.keyring && !o.signature && std::find(o.inputs.begin(), o.inputs.end(), "-") != o.inputs.end()) {
     throw_usage("--keyring with - (stdin) needs --signature FILE");
   }
@@ -193,6 +201,9 @@ int verify(const VerifyOptions& o)
     }
     r.valid = r.errors.empty();
     any_invalid = any_invalid || !r.valid;
+    // The verdict word matches the exit status: "unreadable" (3) is an input
+    // that could not be read at all, not one found invalid (1).
+    const char* verdict = r.valid ? "valid" : readable ? "invalid" : "unreadable";
     if (o.json) {
       nlohmann::json findings = nlohmann::json::array();
       for (std::size_t i = 0; i < r.findings.size(); ++i) {
@@ -207,6 +218,7 @@ int verify(const VerifyOptions& o)
       results.push_back({{"file", r.file},
                          {"kind", std::string(aci::input_kind_name(r.kind))},
                          {"valid", r.valid},
+                         {"verdict", verdict},
                          {"image_id", or_null(r.image_id)},
                          {"compression", is_aci && readable ? nlohmann::json(std::string(compress::format_name(
                                                                   r.compression)))
@@ -228,7 +240,7 @@ int verify(const VerifyOptions& o)
       }
     }
     for (const auto& e : r.errors) {
-      std::cout << r.file << ": invalid: " << e << '\n';
+      std::cout << r.file << ": " << verdict << ": " << e << '\n';
     }
     for (std::size_t i = 0; i < r.findings.size(); ++i) {
       if (!finding_fatal[i]) {

@@ -50,6 +50,15 @@ t.eq(report[2]["errors"], [os.path.join(d, "missing.aci") + ": open: No such fil
 t.eq(report[2]["image_id"], None, "json image_id null")
 t.eq(p.stderr, "aci-verify: error: %s: open: No such file or directory\n" % os.path.join(d, "missing.aci"),
      "stderr names the unreadable file")
+t.eq([r["verdict"] for r in report], ["valid", "valid", "unreadable"], "json verdict")
+# the text verdict word matches the exit status: unreadable (3), not invalid (1)
+missing = os.path.join(d, "missing.aci")
+p = t.run([V, missing])
+t.eq((p.returncode, p.stdout), (3, "%s: unreadable: %s: open: No such file or directory\n" % (missing, missing)),
+     "missing-input-verdict-unreadable")
+bad = [it for it in items if not it.valid][0]
+p = t.run([V, "--json", bad.path])
+t.eq((p.returncode, json.loads(p.stdout)["results"][0]["verdict"]), (1, "invalid"), "json verdict invalid")
 
 # Mixed valid + invalid: exit 1.
 bad = [it for it in items if not it.valid][0]

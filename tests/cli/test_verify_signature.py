@@ -135,4 +135,47 @@ with open(os.path.join(lay, "manifest"), "wb") as f:
 p = t.run([V, "--keyring", ring, lay])
 t.eq((p.returncode, p.stdout.split("\n")[0]), (1, lay + ": invalid: signature: only .aci files are signed (--keyring "
      "given)"), "signature-layout-refused")
+# Several signatures in one .asc: the verdict does not depend on their order.
+# "bad" is the same trusted key over other bytes (gpg stops at a BAD signature,
+# so a good one after it is never seen): both orders fail, as gpgv does.
+multi = items["valid-none"].path
+elsewhere = os.path.join(d, "elsewhere.txt")
+with open(elsewhere, "wb") as f:
+    f.write(b"other data\n")
+
+
+def binary_sig(h, path):
+    return gpg(h, "--detach-sign", "--output", "-", path).stdout
+
+
+good_sig, bad_sig, unknown_sig = binary_sig(home, multi), binary_sig(home, elsewhere), binary_sig(other_home, multi)
+
+
+def with_sigs(name, *sigs):
+    path = os.path.join(d, name + ".sig")
+    with open(path, "wb") as f:
+        f.write(b"".join(sigs))
+    return t.run([V, "--keyring", ring, "--signature", path, multi]), path
+
+
+p, path = with_sigs("goodbad", good_sig, bad_sig)
+t.eq((p.returncode, p.stdout), (1, "%s: invalid: signature: %s: a bad signature beside a good one (signature by %s: "
+     "good; %s: bad signature)\n" % (multi, path, fpr, fpr)), "signature-good-then-bad-fails")
+p, path = with_sigs("badgood", bad_sig, good_sig)
+t.eq((p.returncode, p.stdout), (1, "%s: invalid: signature: %s: no valid signature from a key in %s (signature by "
+     "%s: bad signature)\n" % (multi, path, ring, fpr)), "signature-bad-then-good-fails")
+# one good plus one by a key not in the keyring: passes in either order (gpgv
+# and apt accept it; an archive may sign with keys the keyring lacks)
+for name, sigs in [("goodunknown", (good_sig, unknown_sig)), ("unknowngood", (unknown_sig, good_sig))]:
+    p, path = with_sigs(name, *sigs)
+    t.eq((p.returncode, p.stdout.split("\n")[1:]), (0, [multi + ": signed by " + fpr, ""]),
+         "signature-good-and-unknown-key-passes: " + name)
+
+# "-" names stdin, never a signature or keyring file
+p = t.run([V, "--keyring", ring, "--signature", "-", img])
+t.eq((p.returncode, p.stdout, p.stderr), (2, "", "aci-verify: error: --signature -: the signature cannot be read from "
+     "stdin (give its file)\n"), "signature-dash-is-a-usage-error")
+p = t.run([V, "--keyring", "-", img])
+t.eq((p.returncode, p.stdout, p.stderr), (2, "", "aci-verify: error: --keyring -: the keyring cannot be read from "
+     "stdin (give its file)\n"), "keyring-dash-is-a-usage-error")
 t.finish()

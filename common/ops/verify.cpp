@@ -17,6 +17,7 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <string_view>
 
 namespace acikit::ops {
 
@@ -29,7 +30,10 @@ bool looks_like_manifest(int fd)
 {
   char buf[4096];
   ssize_t n = ::pread(fd, buf, sizeof buf, 0);
-  for (ssize_t i = 0; i < n; ++i) {
+  // A UTF-8 BOM before the '{' still makes a manifest, for the manifest reader
+  // to refuse by name (RFC 8259 §8.1) rather than "not an archive".
+  ssize_t start = n >= 3 && std::string_view(buf, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  for (ssize_t i = start; i < n; ++i) {
     char c = buf[i];
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
       return c == '{';

@@ -56,6 +56,11 @@ with open(man, "wb") as f:
     f.write(b'{"acKind": "ImageManifest", "acVersion": "0.8.11"}')
 p = t.run([V, man])
 t.eq((p.returncode, p.stdout), (1, man + ": invalid: manifest: field 'name': required\n"), "manifest-missing-name")
+with open(man, "wb") as f:
+    f.write(b"\xef\xbb\xbf" + acicorpus.manifest_bytes())
+p = t.run([V, man])
+t.eq((p.returncode, p.stdout), (1, man + ": invalid: manifest: invalid JSON: starts with a UTF-8 byte order mark "
+     "(RFC 8259 section 8.1: not part of JSON text)\n"), "manifest-file-with-utf8-bom")
 
 # ---- stdin ----
 good = open(items["valid-gzip"].path, "rb").read()

@@ -24,15 +24,43 @@ constexpr std::uint64_t k_max_meta = 1 << 20;  // pax / GNU long-name data we ho
 
 using Block = std::array<char, k_block>;
 
+// Decompressed bytes against the limits, as aci-verify counts them.
+class Budget {
+public:
+  Budget(const VerifyLimits& limits, std::string name) : m_limits(limits), m_name(std::move(name)) {}
+  void compressed(std::size_t n) { m_in += n; }
+  void account(std::size_t n)
+  {
+    m_out += n;
+    if (m_out > m_limits.max_size) {
+      throw_bad_input(m_name, "uncompressed size exceeds " + std::to_string(m_limits.max_size) +
+                                  " bytes (a compression bomb? raise --max-size)");
+    }
+    if (m_out > m_limits.ratio_grace && m_limits.max_ratio > 0 && m_out / m_limits.max_ratio > m_in) {
+      throw_bad_input(m_name, "compression ratio exceeds " + std::to_string(m_limits.max_ratio) +
+                                  ":1 (a compression bomb? raise --max-ratio)");
+    }
+  }
+
+private:
+  const VerifyLimits& m_limits;
+  std::string m_name;
+  std::uint64_t m_in = 0, m_out = 0;
+};
+
 class BlockReader {
 public:
-  BlockReader(compress::Decoder& d, std::string name) : m_d(d), m_name(std::move(name)) {}
+  BlockReader(compress::Decoder& d, std::string name, Budget& budget)
+    : m_d(d), m_name(std::move(name)), m_budget(budget)
+  {
+  }
   // Fills `out` with exactly n bytes; false at a clean end before any byte.
   bool read(char* out, std::size_t n)
   {
     std::size_t got = 0;
     while (got < n) {
       std::size_t k = m_d.read(out + got, n - got);
+      m_budget.account(k);
       if (k == 0) {
         if (got == 0) {
           return false;
@@ -53,6 +81,7 @@ public:
 private:
   compress::Decoder& m_d;
   std::string m_name;
+  Budget& m_budget;
 };
 
 std::uint64_t parse_size(const char* f, const std::string& where)
@@ -152,7 +181,8 @@ void set_size_and_checksum(Block& h, std::uint64_t size)
 } // namespace
 
 PatchedAci replace_manifest(const std::filesystem::path& input, const std::filesystem::path& output,
-                            const std::function<std::string(const std::string&)>& patch)
+                            const std::function<std::string(const std::string&)>& patch,
+                            const VerifyLimits& limits)
 {
   const std::string name = input.string();
   int fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
@@ -165,7 +195,15 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
   } closer{fd};
   struct stat st {};
   ::fstat(fd, &st);
-  auto decoder = compress::make_decoder(fd_input(fd, name), name);
+  Budget budget(limits, name);
+  auto raw = fd_input(fd, name);
+  auto decoder = compress::make_decoder(
+      [&](void* b, std::size_t size) {
+        auto got = raw(b, size);
+        budget.compressed(got);
+        return got;
+      },
+      name);
   PatchedAci result;
   result.compression = decoder->format();
 
@@ -179,7 +217,7 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
     encoder->write(p, n);
   };
 
-  BlockReader r(*decoder, name);
+  BlockReader r(*decoder, name, budget);
   std::string pending;  // pax / GNU long-name headers with their data, before an entry
   std::optional<std::string> long_name, pax_name;
   std::optional<std::uint64_t> pax_size;
@@ -195,6 +233,7 @@ PatchedAci replace_manifest(const std::filesystem::path& input, const std::files
       emit(pending.data(), pending.size());
       emit(h.data(), k_block);
       while (std::size_t n = decoder->read(buf.data(), buf.size())) {
+        budget.account(n);
         emit(buf.data(), n);
       }
       break;

@@ -5,6 +5,7 @@
 // exact bytes, content and metadata (owners, modes, times, xattrs, pax records).
 // The manifest entry keeps its header (name, mode, owner, mtime) with the new
 // size and checksum; the stream is recompressed with the input's format.
+#include "aci/aci_reader.hpp"
 #include "compress/compress.hpp"
 
 #include <filesystem>
@@ -21,8 +22,10 @@ struct PatchedAci {
 // Reads `input`, calls `patch` with the old manifest's bytes, and writes the
 // image with the returned manifest to `output` atomically (output may equal
 // input). Throws bad_input naming the input for no manifest, two manifests, a
-// manifest too large or a corrupt stream.
+// manifest too large or a corrupt stream, and for a stream beyond `limits`'
+// max_size or max_ratio (a compression bomb, with aci-verify's messages).
 PatchedAci replace_manifest(const std::filesystem::path& input, const std::filesystem::path& output,
-                            const std::function<std::string(const std::string&)>& patch);
+                            const std::function<std::string(const std::string&)>& patch,
+                            const VerifyLimits& limits = {});
 
 } // namespace acikit::aci

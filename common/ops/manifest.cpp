@@ -4,7 +4,6 @@
 #include "aci/aci_reader.hpp"
 #include "aci/image_manifest.hpp"
 #include "aci/json_strict.hpp"
-#include "compress/compress.hpp"
 #include "cli/run.hpp"
 #include "util/atomic_file.hpp"
 #include "util/error.hpp"
@@ -272,6 +271,14 @@ void check_typed_annotations(const ManifestOptions& o)
 {
   if (o.created && !aci::is_rfc3339_date_time(*o.created)) {
     throw_bad_input("--created", "'" + *o.created + "' is not an RFC 3339 date-time (e.g. 2024-01-02T03:04:05Z)");
+  }
+  // Written as every reader takes it: RFC 3339 allows 't', 'z' and second 60,
+  // which aci-verify accepts on reading, but Go's time.Parse (actool) does not.
+  if (o.created && (o.created->find_first_of("tz") != std::string::npos ||
+                    (o.created->size() > 18 && o.created->compare(17, 2, "60") == 0))) {
+    throw_bad_input("--created", "'" + *o.created +
+                                     "': write 'T' and 'Z' in upper case and a second below 60 (readers such as "
+                                     "actool refuse the rest)");
   }
   for (auto [v, flag] : {std::pair{&o.homepage, "--homepage"}, std::pair{&o.documentation, "--documentation"}}) {
     if (*v && !aci::is_http_url(**v)) {
@@ -868,57 +875,6 @@ void write_out(const ManifestOptions& o, const std::string& text)
   }
 }
 
-// patch of an .aci: a first pass over the decompressed stream under aci-verify's
-// limits, so that a compression bomb is refused before the rewrite expands and
-// recompresses all of it (the rewrite itself reads the whole image). A corrupt
-// stream is left for the rewrite to report, with its own message.
-void check_limits(const std::string& path, const ManifestOptions& o)
-{
-  aci::VerifyLimits limits;
-  limits.max_size = o.max_size.value_or(limits.max_size);
-  limits.max_ratio = o.max_ratio.value_or(limits.max_ratio);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    throw_errno(path, "open");
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  auto raw = aci::fd_input(fd, path);
-  std::uint64_t compressed = 0, supplied = 0;
-  std::vector<char> buf(1 << 20);
-  std::size_t n = 0;
-  try {
-    auto decoder = compress::make_decoder(
-        [&](void* b, std::size_t size) {
-          auto got = raw(b, size);
-          compressed += got;
-          return got;
-        },
-        path);
-    do {
-      n = decoder->read(buf.data(), buf.size());
-      supplied += n;
-      if (supplied > limits.max_size || (supplied > limits.ratio_grace && limits.max_ratio > 0 &&
-                                         supplied / limits.max_ratio > compressed)) {
-        break;
-      }
-    } while (n > 0);
-  } catch (const Error&) {
-    return;
-  }
-  // The messages of aci-verify (aci_reader.cpp Stream::account).
-  if (supplied > limits.max_size) {
-    throw_bad_input(path, "uncompressed size exceeds " + std::to_string(limits.max_size) +
-                              " bytes (a compression bomb? raise --max-size)");
-  }
-  if (supplied > limits.ratio_grace && limits.max_ratio > 0 && supplied / limits.max_ratio > compressed) {
-    throw_bad_input(path, "compression ratio exceeds " + std::to_string(limits.max_ratio) +
-                              ":1 (a compression bomb? raise --max-ratio)");
-  }
-}
-
 } // namespace
 
 int manifest(const ManifestOptions& o)
@@ -970,7 +926,6 @@ int manifest(const ManifestOptions& o)
     if (o.output_given && o.output == "-") {
       throw_usage("patch: an .aci is written to a file (--output FILE, default: the input, replaced atomically)");
     }
-    check_limits(o.input, o);
     std::error_code ec;
     // In place through a symlink: replace the file it names, not the link
     // (which would leave the target with the old image).
@@ -978,8 +933,13 @@ int manifest(const ManifestOptions& o)
     if (std::filesystem::is_symlink(output, ec)) {
       target = std::filesystem::weakly_canonical(output);
     }
-    auto r = aci::replace_manifest(o.input, target,
-                                   [&](const std::string& old) { return patch_manifest(old, o); });
+    // aci-verify's limits: a compression bomb is refused as the rewrite reaches
+    // them, before it has expanded (and recompressed) all of it.
+    aci::VerifyLimits limits;
+    limits.max_size = o.max_size.value_or(limits.max_size);
+    limits.max_ratio = o.max_ratio.value_or(limits.max_ratio);
+    auto r = aci::replace_manifest(
+        o.input, target, [&](const std::string& old) { return patch_manifest(old, o); }, limits);
     // A detached signature beside the image (aci-pack --sign writes X.aci.asc)
     // signed the old bytes: say so, but leave the user's file alone.
     if (!o.quiet) {

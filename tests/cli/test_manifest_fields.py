@@ -284,6 +284,14 @@ refusals = [
      "absolute path"),
     (["--name", "x", "--created", "2024-01-02 03:04:05Z"], 1,
      "--created: '2024-01-02 03:04:05Z' is not an RFC 3339 date-time (e.g. 2024-01-02T03:04:05Z)"),
+    # created-written-as-actool-reads-it: RFC 3339 allows these (aci-verify reads
+    # them), Go's time.Parse does not
+    (["--name", "x", "--created", "2024-01-02t03:04:05z"], 1,
+     "--created: '2024-01-02t03:04:05z': write 'T' and 'Z' in upper case and a second below 60 (readers such as "
+     "actool refuse the rest)"),
+    (["--name", "x", "--created", "2016-12-31T23:59:60Z"], 1,
+     "--created: '2016-12-31T23:59:60Z': write 'T' and 'Z' in upper case and a second below 60 (readers such as "
+     "actool refuse the rest)"),
     (["--name", "x", "--homepage", "example.com"], 1, "--homepage: 'example.com' is not an http or https URL"),
     (["--name", "x", "--documentation", "ftp://x"], 1, "--documentation: 'ftp://x' is not an http or https URL"),
     (["--name", "x", "--authors", "A", "--annotation", "authors=B"], 1,

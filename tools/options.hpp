@@ -12,7 +12,9 @@
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <boost/program_options.hpp>
 
+#include <cstdint>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,35 @@ inline bool parse_command_line(const std::string& tool, int argc, char** argv,
 inline std::vector<std::string> positional_args(const po::variables_map& vm, const std::string& name)
 {
   return vm.count(name) ? vm[name].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+// "123", "64K", "16G": a count with an optional binary suffix (K M G T), for
+// the size and ratio caps of aci-verify and aci-manifest patch.
+inline std::uint64_t parse_size(const std::string& flag, const std::string& s)
+{
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (v > (std::numeric_limits<std::uint64_t>::max() - 9) / 10) {
+      throw_usage(flag + ": '" + s + "' is too large");
+    }
+    v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+  }
+  int shift = 0;
+  if (i + 1 == s.size()) {
+    switch (s[i]) {
+    case 'K': shift = 10; break;
+    case 'M': shift = 20; break;
+    case 'G': shift = 30; break;
+    case 'T': shift = 40; break;
+    default: shift = -1;
+    }
+    ++i;
+  }
+  if (i == 0 || i != s.size() || shift < 0 || (shift && v > (std::numeric_limits<std::uint64_t>::max() >> shift))) {
+    throw_usage(flag + ": '" + s + "' is not a number (optionally with K, M, G or T)");
+  }
+  return v << shift;
 }
 
 } // namespace acikit::tools

@@ -9,38 +9,6 @@
 
 namespace po = boost::program_options;
 
-namespace {
-
-// "123", "64K", "16G": a count with an optional binary suffix (K M G T).
-std::uint64_t parse_size(const std::string& flag, const std::string& s)
-{
-  std::uint64_t v = 0;
-  std::size_t i = 0;
-  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-    if (v > (std::numeric_limits<std::uint64_t>::max() - 9) / 10) {
-      acikit::throw_usage(flag + ": '" + s + "' is too large");
-    }
-    v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
-  }
-  int shift = 0;
-  if (i + 1 == s.size()) {
-    switch (s[i]) {
-    case 'K': shift = 10; break;
-    case 'M': shift = 20; break;
-    case 'G': shift = 30; break;
-    case 'T': shift = 40; break;
-    default: shift = -1;
-    }
-    ++i;
-  }
-  if (i == 0 || i != s.size() || shift < 0 || (shift && v > (std::numeric_limits<std::uint64_t>::max() >> shift))) {
-    acikit::throw_usage(flag + ": '" + s + "' is not a number (optionally with K, M, G or T)");
-  }
-  return v << shift;
-}
-
-} // namespace
-
 int main(int argc, char** argv)
 {
   return acikit::cli::run("aci-verify", [&] {
@@ -78,9 +46,9 @@ int main(int argc, char** argv)
     if (vm.count("signature")) o.signature = signature;
     if (vm.count("expect-id")) o.expect_id = expect_id;
     if (vm.count("expect-name")) o.expect_name = expect_name;
-    if (vm.count("max-size")) o.max_size = parse_size("--max-size", max_size);
-    if (vm.count("max-ratio")) o.max_ratio = parse_size("--max-ratio", max_ratio);
-    if (vm.count("max-entries")) o.max_entries = parse_size("--max-entries", max_entries);
+    if (vm.count("max-size")) o.max_size = acikit::tools::parse_size("--max-size", max_size);
+    if (vm.count("max-ratio")) o.max_ratio = acikit::tools::parse_size("--max-ratio", max_ratio);
+    if (vm.count("max-entries")) o.max_entries = acikit::tools::parse_size("--max-entries", max_entries);
     o.inputs = acikit::tools::positional_args(vm, "inputs");
     return acikit::ops::verify(o);
   });

@@ -2,6 +2,7 @@
 
 #include "aci/ac_name.hpp"
 #include "aci/chars.hpp"
+#include "util/calendar.hpp"
 
 #include <algorithm>
 #include <set>
@@ -32,18 +33,6 @@ int num(std::string_view s, std::size_t at, std::size_t n)
   return v;
 }
 
-// RFC 3339 §5.7: a day that exists in the proleptic Gregorian calendar
-// (Appendix C's leap-year rule), so 2024-02-30, 2024-04-31 and 2023-02-29 are
-// refused.
-bool calendar_day(int year, int month, int day)
-{
-  static constexpr int k_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || day > k_days[month - 1]) {
-    return false;
-  }
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return !(month == 2 && day == 29 && !leap);
-}
 
 } // namespace
 
@@ -62,7 +51,7 @@ bool is_rfc3339_date_time(std::string_view s)
   }
   int month = num(s, 5, 2), day = num(s, 8, 2), hour = num(s, 11, 2), minute = num(s, 14, 2),
       second = num(s, 17, 2);
-  if (!calendar_day(num(s, 0, 4), month, day) || hour > 23 || minute > 59 || second > 60) {
+  if (!util::is_calendar_day(num(s, 0, 4), month, day) || hour > 23 || minute > 59 || second > 60) {
     return false;
   }
   std::size_t i = 19;

@@ -1,6 +1,7 @@
 #include "repo/lock.hpp"
 
 #include "util/error.hpp"
+#include "util/calendar.hpp"
 #include "util/strings.hpp"
 
 #include <nlohmann/json.hpp>
@@ -42,15 +43,6 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out)
   return true;
 }
 
-bool valid_date(int y, int m, int d)
-{
-  static constexpr int k_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1 || d > k_days[m - 1]) {
-    return false;
-  }
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return !(m == 2 && d == 29 && !leap);
-}
 
 bool is_hex64(const std::string& s)
 {
@@ -185,7 +177,7 @@ std::optional<std::time_t> parse_rfc3339(std::string_view s)
       !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se)) {
     return std::nullopt;
   }
-  if (!valid_date(y, mo, d) || h > 23 || mi > 59 || se > 60) {
+  if (!util::is_calendar_day(y, mo, d) || h > 23 || mi > 59 || se > 60) {
     return std::nullopt;
   }
   std::size_t at = 19;
@@ -221,7 +213,7 @@ std::time_t parse_date_arg(const std::string& text, const std::string& option)
 {
   int y = 0, m = 0, d = 0;
   if (text.size() == 10 && digits(text, 0, 4, y) && text[4] == '-' && digits(text, 5, 2, m) && text[7] == '-' &&
-      digits(text, 8, 2, d) && valid_date(y, m, d)) {
+      digits(text, 8, 2, d) && util::is_calendar_day(y, m, d)) {
     return static_cast<std::time_t>(days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d)) * 86400);
   }
   if (auto t = parse_rfc3339(text)) {

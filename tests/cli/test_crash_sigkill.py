@@ -17,6 +17,7 @@ recovered from too). ACIKIT_CRASH_KILLS (default 20 per tool) and
 ACIKIT_CRASH_SEED (printed) make a run repeatable."""
 import hashlib
 import os
+import re
 import random
 import shutil
 import signal
@@ -43,8 +44,14 @@ def sha256(path):
     return h.hexdigest()
 
 
+STAGING = re.compile(r"^\.aci-fetch\.[A-Za-z0-9]{6}$")  # aci-fetch's staging directory in --dest
+
+
 def is_temp(name):
-    return ".tmp." in os.path.basename(name)
+    """A temporary name: NAME.tmp.* (AtomicFile, cache links), or anything inside a
+    staging directory (util::TempDir under --dest: complete, verified files that
+    are renamed out of it; a killed run's is removed by the next)."""
+    return ".tmp." in os.path.basename(name) or any(STAGING.match(part) for part in name.split(os.sep))
 
 
 def walk(d):
@@ -71,7 +78,7 @@ def temps(dirs):
     found = set()
     for d in dirs:
         for base, _, files in os.walk(d):
-            found.update(os.path.join(base, n) for n in files if is_temp(n))
+            found.update(os.path.join(base, n) for n in files if is_temp(os.path.join(base, n)))
     return found
 
 

@@ -297,55 +297,6 @@ TEST_CASE("release-gpg-detached-good-and-bad", "[signature]")
             fx().fpr_a + ": bad signature)");
 }
 
-TEST_CASE("verifier-home-removed-and-no-agent-left", "[signature]")
-{
-  // Homes other processes left behind (a crashed or killed run) are not ours:
-  // ours is the one that appears while the Verifier lives.
-  const auto homes = [] {
-    std::set<std::string> found;
-    for (const auto& e : fs::directory_iterator("/tmp")) {
-      std::string n = e.path().filename().string();
-      if (n.rfind("acikit-gpg.", 0) == 0 && fs::exists(e.path() / "gpg.conf")) {
-        found.insert(e.path().string());
-      }
-    }
-    return found;
-  };
-  const std::set<std::string> before = homes();
-  std::string home;
-  {
-    Verifier v(Keyring::from_file(fx().path("keyring.gpg")));
-    v.verify_clearsigned(slurp(fx().path("good.asc")), "InRelease");
-    for (const auto& h : homes()) {
-      if (!before.count(h)) {
-        home = h;
-      }
-    }
-  }
-  REQUIRE(!home.empty());
-  CHECK(!fs::exists(home));
-  std::string agents = sh("pgrep -a gpg-agent || true");
-  CHECK(agents.find("acikit-gpg.") == std::string::npos);
-}
-
-TEST_CASE("sign-detached-armored-roundtrip", "[signature]")
-{
-  fx().write("image.aci", std::string(100000, 'x'));
-  std::string sig = sign_detached_armored(fx().path("image.aci"), fx().home_a, fx().fpr_a);
-  CHECK(sig.rfind("-----BEGIN PGP SIGNATURE-----", 0) == 0);
-  Verifier v(Keyring::from_file(fx().path("keyring.gpg")));
-  auto t = v.verify_detached_file(fx().path("image.aci"), sig, "image.aci.asc");
-  CHECK(t.signer().fingerprint == fx().fpr_a);
-  std::system(("gpgconf --homedir " + fx().home_a + " --kill all 2>/dev/null").c_str());
-}
-
-TEST_CASE("sign-detached-unknown-key", "[signature]")
-{
-  fx().write("image2.aci", "x");
-  CHECK(bad_input_of([&] { sign_detached_armored(fx().path("image2.aci"), fx().home_b, fx().fpr_a); })
-            .rfind(fx().home_b + ": no secret key '" + fx().fpr_a + "': ", 0) == 0);
-}
-
 namespace {
 
 std::size_t gnupg_homes_in(const std::string& dir)
@@ -378,6 +329,48 @@ struct TmpdirScope {
 };
 
 } // namespace
+
+TEST_CASE("verifier-home-removed-and-no-agent-left", "[signature]")
+{
+  // In a TMPDIR of its own: homes of other processes (tests running in
+  // parallel) never appear there (they did in /tmp, and one was taken for ours).
+  std::string dir = make_dir("/tmp/acikit-home.XXXXXX");
+  std::string home;
+  {
+    TmpdirScope scope(dir);
+    Verifier v(Keyring::from_file(fx().path("keyring.gpg")));
+    v.verify_clearsigned(slurp(fx().path("good.asc")), "InRelease");
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().filename().string().rfind("acikit-gpg.", 0) == 0) {
+        home = e.path().string();
+      }
+    }
+  }
+  REQUIRE(!home.empty());
+  CHECK(!fs::exists(home));
+  std::string agents = sh("pgrep -a gpg-agent || true");
+  CHECK(agents.find("acikit-gpg.") == std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("sign-detached-armored-roundtrip", "[signature]")
+{
+  fx().write("image.aci", std::string(100000, 'x'));
+  std::string sig = sign_detached_armored(fx().path("image.aci"), fx().home_a, fx().fpr_a);
+  CHECK(sig.rfind("-----BEGIN PGP SIGNATURE-----", 0) == 0);
+  Verifier v(Keyring::from_file(fx().path("keyring.gpg")));
+  auto t = v.verify_detached_file(fx().path("image.aci"), sig, "image.aci.asc");
+  CHECK(t.signer().fingerprint == fx().fpr_a);
+  std::system(("gpgconf --homedir " + fx().home_a + " --kill all 2>/dev/null").c_str());
+}
+
+TEST_CASE("sign-detached-unknown-key", "[signature]")
+{
+  fx().write("image2.aci", "x");
+  CHECK(bad_input_of([&] { sign_detached_armored(fx().path("image2.aci"), fx().home_b, fx().fpr_a); })
+            .rfind(fx().home_b + ": no secret key '" + fx().fpr_a + "': ", 0) == 0);
+}
+
 
 TEST_CASE("gnupg-home-under-tmpdir", "[signature]")
 {
